@@ -1,0 +1,3 @@
+module github.com/falco-anomalydetection/anomalydetection
+
+go 1.24

@@ -1,0 +1,103 @@
+// Package profile compiles behavior-profile field lists such as
+// "%proc.name %proc.aname[2] %fd.name" into plans and renders them for one
+// event with libsinsp's own rules.
+//
+// The package sees the host's thread state only through the State
+// interface, so it is tested without C. The plugin implements State on top
+// of the libsinsp threads table (internal/abi); tests implement it from the
+// golden fixtures.
+package profile
+
+// Thread is the plugin-visible part of one entry of libsinsp's threads
+// table. Strings may point to host memory: a Thread returned by
+// State.Thread is valid only until the current event's processing ends.
+type Thread struct {
+	Tid, Pid, Ptid, Sid     int64
+	Vtid, Vpid, Vpgid, Pgid int64
+
+	Comm, Exe, ExePath string
+	// Cwd is the thread's own working directory; libsinsp keeps the
+	// process's cwd on the main thread and leaves "" on other threads.
+	Cwd         string
+	ContainerID string
+
+	Tty, Flags          uint32
+	UID, GID, LoginUID  uint32
+	ExeIno, ExeInoCtime uint64
+	ExeInoMtime         uint64
+
+	ExeWritable, ExeUpperLayer, ExeFromMemfd bool
+
+	// Args and Env hold the list entries, each followed by one NUL byte
+	// ("a\x00b\x00" for two entries). Entries never contain NUL.
+	Args, Env string
+
+	// Missing marks the fields the host could not provide (an older libs
+	// generation, or a read that failed). A missing field renders as no
+	// value.
+	Missing Missing
+}
+
+// Missing is a set of Thread fields the host does not provide.
+type Missing uint32
+
+// The Thread fields that some host generations lack.
+const (
+	MissingPgid Missing = 1 << iota
+	MissingUID
+	MissingGID
+	MissingLoginUID
+	MissingContainerID
+	MissingArgs
+	MissingEnv
+	MissingExeFromMemfd
+)
+
+// Thread flags (PPM_CL_*) that change how libsinsp resolves state.
+const (
+	// FlagCloneFiles marks a thread that shares its process's fd table.
+	FlagCloneFiles uint32 = 1 << 0
+	// FlagIsMainThread marks the main thread of a process.
+	FlagIsMainThread uint32 = 1 << 30
+	// FlagChildInPidNS marks a thread that lives in a child pid namespace.
+	FlagChildInPidNS uint32 = 1 << 29
+)
+
+// FD is one entry of a thread's file_descriptors table.
+type FD struct {
+	Num     int64
+	Type    uint8
+	Flags   uint32
+	Dev     uint32
+	Ino     uint64
+	Name    string
+	NameRaw string
+
+	// Socket endpoints. For IPv4 only the first 4 bytes of the address
+	// arrays are used, in network order. Ports are in host order.
+	L4Proto          uint8
+	SrcIP, DstIP     [16]byte
+	SrcPort, DstPort uint16
+	ServerIP         [16]byte
+	ServerPort       uint16
+	UnixSrc, UnixDst uint64
+}
+
+// State gives a plan read access to the host's thread state for the event
+// being processed. Implementations read each entry at most once per event
+// and may hand out pointers into per-event storage: the returned values are
+// valid until the current event's processing ends.
+type State interface {
+	// Thread returns the entry with the given tid, or false when the
+	// table has no such entry.
+	Thread(tid int64) (*Thread, bool)
+
+	// FD returns the file descriptor fd of thread t (libsinsp resolves the
+	// thread's table, which is its process's table for threads that share
+	// it), or false when it is absent or the host has no fd tables.
+	FD(t *Thread, fd int64) (*FD, bool)
+
+	// HasFDTable reports whether FD can answer at all (API 3.5+ hosts).
+	// Without it, fd fields are derived from the event parameters.
+	HasFDTable() bool
+}
