@@ -1,0 +1,46 @@
+package profile
+
+import "github.com/falco-anomalydetection/anomalydetection/internal/event"
+
+// ArgKind says which argument a field takes, as in "proc.aname[2]" or
+// "proc.env[HOME]".
+type ArgKind uint8
+
+// Argument kinds.
+const (
+	ArgNone          ArgKind = iota // no brackets allowed
+	ArgIndexOptional                // "[N]" may be given
+	ArgIndexRequired                // "[N]" must be given
+	ArgKeyOptional                  // "[NAME]" may be given
+)
+
+// Arg is a parsed field argument.
+type Arg struct {
+	Present bool
+	Index   int
+	Key     string
+}
+
+// Ctx carries what an evaluator needs for one event. The plan fills it
+// once per event; evaluators must not keep it.
+type Ctx struct {
+	Ev *event.Event
+	St State
+	// Thread is the event thread's entry, nil when the table has none.
+	Thread *Thread
+}
+
+// Field describes one field a profile may use. The table of all fields is
+// data: adding a field means adding a descriptor, not a switch case.
+type Field struct {
+	Name string
+	Arg  ArgKind
+	Desc string
+	// Events reports whether the field can be evaluated on events of the
+	// given code. Nil means every event.
+	Events func(code uint16) bool
+	// Eval appends the field's text rendering (libsinsp's plain-text
+	// format) to dst. It returns false when libsinsp gives no value
+	// (<NA>); dst is then returned unchanged.
+	Eval func(c *Ctx, a Arg, dst []byte) ([]byte, bool)
+}
