@@ -39,6 +39,11 @@ type Field struct {
 	// Events reports whether the field can be evaluated on events of the
 	// given code. Nil means every event.
 	Events func(code uint16) bool
+	// Needs lists the Thread members Eval reads beyond the identity set
+	// (see Need). The plugin reads only the union of its plans' needs from
+	// the host table, one crossing per entry, so a member Eval reads but
+	// Needs omits arrives zero. Tests must catch that (see NeedAll).
+	Needs Need
 	// Eval appends the field's text rendering (libsinsp's plain-text
 	// format) to dst. It returns false when libsinsp gives no value
 	// (<NA>); dst is then returned unchanged.

@@ -38,6 +38,33 @@ type Thread struct {
 	Missing Missing
 }
 
+// Need is a set of Thread members a field reads. The identity members
+// (Tid, Pid, Ptid, Sid, Vtid, Vpid, Vpgid, Flags) are always read and have
+// no bit: lineage and leader walks need them.
+type Need uint32
+
+// Thread members a field may need, one bit each.
+const (
+	NeedComm Need = 1 << iota
+	NeedExe
+	NeedExePath
+	NeedCwd
+	NeedContainerID
+	NeedTty
+	NeedUID
+	NeedGID
+	NeedLoginUID
+	NeedPgid
+	NeedExeIno   // ExeIno, ExeInoCtime, ExeInoMtime
+	NeedExeFlags // ExeWritable, ExeUpperLayer, ExeFromMemfd
+	NeedArgs
+	NeedEnv
+
+	// NeedAll is every member; tests use it to prove Needs are complete by
+	// rendering once with all members and once with only the declared ones.
+	NeedAll = NeedComm<<iota - 1
+)
+
 // Missing is a set of Thread fields the host does not provide.
 type Missing uint32
 
