@@ -74,13 +74,10 @@ func Decode(raw []byte) (Event, error) {
 }
 
 // LargePayload reports whether events of type t use uint32 parameter
-// lengths. Only a few non-syscall events do.
+// lengths. Only three non-syscall events do: plugin events, version 2
+// container events and async events.
 func LargePayload(t uint16) bool {
-	switch t {
-	case 322, 402: // plugin event, async event
-		return true
-	}
-	return false
+	return t == PluginEventE || t == ContainerJSON2E || t == AsyncEventE
 }
 
 // Raw returns the event's bytes, header included.
