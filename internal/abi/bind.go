@@ -1,0 +1,274 @@
+package abi
+
+/*
+#include <stdlib.h>
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
+)
+
+// member describes one threads field the plugin can read: the slot it
+// lands in and what the profile code needs it for.
+type member struct {
+	name  string
+	group int // one of the groups below
+	index int
+	need  profile.Need // 0: always read (identity)
+}
+
+const (
+	groupI64 = iota
+	groupU32
+	groupU64
+	groupBool
+	groupStr
+)
+
+// members is every threads field the plugin reads, by libs name.
+var members = []member{
+	{"tid", groupI64, C.AD_I64_TID, 0},
+	{"pid", groupI64, C.AD_I64_PID, 0},
+	{"ptid", groupI64, C.AD_I64_PTID, 0},
+	{"sid", groupI64, C.AD_I64_SID, 0},
+	{"vtid", groupI64, C.AD_I64_VTID, 0},
+	{"vpid", groupI64, C.AD_I64_VPID, 0},
+	{"vpgid", groupI64, C.AD_I64_VPGID, 0},
+	{"pgid", groupI64, C.AD_I64_PGID, profile.NeedPgid},
+	{"tty", groupU32, C.AD_U32_TTY, profile.NeedTty},
+	{"flags", groupU32, C.AD_U32_FLAGS, 0},
+	{"uid", groupU32, C.AD_U32_UID, profile.NeedUID},
+	{"gid", groupU32, C.AD_U32_GID, profile.NeedGID},
+	{"loginuid", groupU32, C.AD_U32_LOGINUID, profile.NeedLoginUID},
+	{"exe_ino", groupU64, C.AD_U64_EXE_INO, profile.NeedExeIno},
+	{"exe_ino_ctime", groupU64, C.AD_U64_EXE_INO_CTIME, profile.NeedExeIno},
+	{"exe_ino_mtime", groupU64, C.AD_U64_EXE_INO_MTIME, profile.NeedExeIno},
+	{"exe_writable", groupBool, C.AD_B_EXE_WRITABLE, profile.NeedExeFlags},
+	{"exe_upper_layer", groupBool, C.AD_B_EXE_UPPER, profile.NeedExeFlags},
+	{"exe_from_memfd", groupBool, C.AD_B_EXE_MEMFD, profile.NeedExeFlags},
+	{"comm", groupStr, C.AD_S_COMM, profile.NeedComm},
+	{"exe", groupStr, C.AD_S_EXE, profile.NeedExe},
+	{"exe_path", groupStr, C.AD_S_EXEPATH, profile.NeedExePath},
+	{"cwd", groupStr, C.AD_S_CWD, profile.NeedCwd},
+	{"container_id", groupStr, C.AD_S_CONTAINER_ID, profile.NeedContainerID},
+}
+
+// fdMembers is every file_descriptors field the plugin reads.
+var fdMembers = []struct {
+	name  string
+	index int
+}{
+	{"type", C.AD_FD_TYPE},
+	{"flags", C.AD_FD_FLAGS},
+	{"dev", C.AD_FD_DEV},
+	{"ino", C.AD_FD_INO},
+	{"name", C.AD_FD_NAME},
+	{"name_raw", C.AD_FD_NAME_RAW},
+	{"socket_ipv4_src_ip", C.AD_FD_V4_SIP},
+	{"socket_ipv4_dest_dip", C.AD_FD_V4_DIP},
+	{"socket_ipv4_src_port", C.AD_FD_V4_SPORT},
+	{"socket_ipv4_dst_port", C.AD_FD_V4_DPORT},
+	{"socket_ipv4_l4_proto", C.AD_FD_V4_L4},
+	{"socket_ipv4_server_ip", C.AD_FD_V4S_IP},
+	{"socket_ipv4_server_port", C.AD_FD_V4S_PORT},
+	{"socket_ipv4_server_l4_proto", C.AD_FD_V4S_L4},
+	{"socket_ipv6_src_ip_low", C.AD_FD_V6_SIP_LO},
+	{"socket_ipv6_src_ip_high", C.AD_FD_V6_SIP_HI},
+	{"socket_ipv6_dest_ip_low", C.AD_FD_V6_DIP_LO},
+	{"socket_ipv6_dest_ip_high", C.AD_FD_V6_DIP_HI},
+	{"socket_ipv6_src_port", C.AD_FD_V6_SPORT},
+	{"socket_ipv6_dst_port", C.AD_FD_V6_DPORT},
+	{"socket_ipv6_l4_proto", C.AD_FD_V6_L4},
+	{"socket_ipv6_server_ip_low", C.AD_FD_V6S_IP_LO},
+	{"socket_ipv6_server_ip_high", C.AD_FD_V6S_IP_HI},
+	{"socket_ipv6_server_port", C.AD_FD_V6S_PORT},
+	{"socket_ipv6_server_l4_proto", C.AD_FD_V6S_L4},
+	{"socket_unix_src", C.AD_FD_UNIX_SRC},
+	{"socket_unix_dest", C.AD_FD_UNIX_DST},
+}
+
+func numeric(t uint32) bool {
+	switch t {
+	case C.ABI_ST_INT8, C.ABI_ST_INT16, C.ABI_ST_INT32, C.ABI_ST_INT64,
+		C.ABI_ST_UINT8, C.ABI_ST_UINT16, C.ABI_ST_UINT32, C.ABI_ST_UINT64,
+		C.ABI_ST_BOOL:
+		return true
+	}
+	return false
+}
+
+// bindThreadFields obtains an accessor for every member the host lists,
+// with the type the host lists it with.
+func (t *Tables) bindThreadFields(listed []fieldInfo) error {
+	types := make(map[string]uint32, len(listed))
+	for _, f := range listed {
+		types[f.name] = f.typ
+	}
+	for _, m := range members {
+		typ, ok := types[m.name]
+		if !ok && m.name == "container_id" {
+			t.addContainerID()
+			continue
+		}
+		if !ok {
+			if m.need == 0 && m.name != "flags" {
+				return fmt.Errorf("threads table has no %q field", m.name)
+			}
+			t.Notes = append(t.Notes, fmt.Sprintf("threads.%s not offered by this host", m.name))
+			continue
+		}
+		if (m.group == groupStr) != (typ == C.ABI_ST_STRING) || (m.group != groupStr && !numeric(typ)) {
+			t.Notes = append(t.Notes, fmt.Sprintf("threads.%s has unexpected type %d; not read", m.name, typ))
+			continue
+		}
+		f := t.field(t.avail.threads, m.name, typ)
+		if f == nil {
+			return fmt.Errorf("threads.%s accessor refused by the host", m.name)
+		}
+		*specSlot(&t.avail, m) = C.ad_acc{f: f, _type: C.abi_state_type(typ)}
+	}
+	return nil
+}
+
+// addContainerID makes container_id readable on hosts where it is not a
+// static field (libs 0.21+): the container plugin adds it as a dynamic
+// field, and adding the same name and type again is a no-op, so the value
+// is shared whichever plugin initialises first. Without the container
+// plugin it stays "" (host).
+func (t *Tables) addContainerID() {
+	name := C.CString("container_id")
+	defer C.free(unsafe.Pointer(name))
+	f := C.ad_add_field(t.in, t.avail.threads, name, C.ABI_ST_STRING)
+	if f == nil {
+		t.Notes = append(t.Notes, "threads.container_id could not be added; container.id reads empty")
+		return
+	}
+	t.avail.s[C.AD_S_CONTAINER_ID] = C.ad_acc{f: f, _type: C.ABI_ST_STRING}
+	t.Notes = append(t.Notes, "threads.container_id added as a dynamic field (shared with the container plugin)")
+}
+
+func (t *Tables) field(tab unsafe.Pointer, name string, typ uint32) unsafe.Pointer {
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	return C.ad_get_field(t.in, tab, cs, C.abi_state_type(typ))
+}
+
+// bindSubTables obtains the args, env and file_descriptors accessors of an
+// API 3.5+ host. A host that lacks one leaves it nil; the fields that need
+// it then have no value.
+func (t *Tables) bindSubTables() {
+	th := t.avail.threads
+	t.avail.args = t.field(th, "args", C.ABI_ST_TABLE)
+	t.avail.env = t.field(th, "env", C.ABI_ST_TABLE)
+	t.avail.fds = t.field(th, "file_descriptors", C.ABI_ST_TABLE)
+	if t.avail.args != nil {
+		t.avail.args_value = t.subField(t.avail.args, "value")
+	}
+	if t.avail.env != nil {
+		t.avail.env_value = t.subField(t.avail.env, "value")
+	}
+	if t.avail.fds != nil {
+		t.bindFDFields()
+	}
+}
+
+func (t *Tables) subField(tf unsafe.Pointer, name string) unsafe.Pointer {
+	var tmp unsafe.Pointer
+	sub := C.ad_sub_begin(t.in, t.avail.threads, tf, &tmp)
+	if sub == nil {
+		return nil
+	}
+	defer C.ad_sub_end(t.in, t.avail.threads, tmp)
+	return t.field(sub, name, C.ABI_ST_STRING)
+}
+
+func (t *Tables) bindFDFields() {
+	var tmp unsafe.Pointer
+	sub := C.ad_sub_begin(t.in, t.avail.threads, t.avail.fds, &tmp)
+	if sub == nil {
+		t.avail.fds = nil
+		return
+	}
+	defer C.ad_sub_end(t.in, t.avail.threads, tmp)
+
+	types := map[string]uint32{}
+	for _, f := range listFields(t.in, sub) {
+		types[f.name] = f.typ
+	}
+	for _, m := range fdMembers {
+		typ, ok := types[m.name]
+		if !ok || (typ != C.ABI_ST_STRING && !numeric(typ)) {
+			continue
+		}
+		if f := t.field(sub, m.name, typ); f != nil {
+			t.avail.fd[m.index] = C.ad_acc{f: f, _type: C.abi_state_type(typ)}
+		}
+	}
+}
+
+// addListFields adds the plugin's own args and env fields on hosts
+// without sub-tables. The plugin fills them from execve events.
+func (t *Tables) addListFields() error {
+	for _, p := range []struct {
+		name string
+		dst  *unsafe.Pointer
+	}{{ArgsField, &t.argsEnc}, {EnvField, &t.envEnc}} {
+		cs := C.CString(p.name)
+		f := C.ad_add_field(t.in, t.avail.threads, cs, C.ABI_ST_STRING)
+		C.free(unsafe.Pointer(cs))
+		if f == nil {
+			return fmt.Errorf("threads.%s: the host refused the dynamic field", p.name)
+		}
+		*p.dst = f
+	}
+	t.avail.s[C.AD_S_ARGS_ENC] = C.ad_acc{f: t.argsEnc, _type: C.ABI_ST_STRING}
+	t.avail.s[C.AD_S_ENV_ENC] = C.ad_acc{f: t.envEnc, _type: C.ABI_ST_STRING}
+	return nil
+}
+
+// Configure narrows the per-entry reads to the identity members plus need,
+// so an event pays only for the fields its profiles use.
+func (t *Tables) Configure(need profile.Need) {
+	spec := t.avail
+	for _, m := range members {
+		if m.need != 0 && need&m.need == 0 {
+			*specSlot(&spec, m) = C.ad_acc{}
+		}
+	}
+	if need&profile.NeedArgs == 0 {
+		spec.s[C.AD_S_ARGS_ENC] = C.ad_acc{}
+	}
+	if need&profile.NeedEnv == 0 {
+		spec.s[C.AD_S_ENV_ENC] = C.ad_acc{}
+	}
+	spec.want_args = boolInt(need&profile.NeedArgs != 0)
+	spec.want_env = boolInt(need&profile.NeedEnv != 0)
+	*t.spec = spec
+}
+
+func specSlot(s *C.ad_thread_spec, m member) *C.ad_acc {
+	switch m.group {
+	case groupI64:
+		return &s.i64[m.index]
+	case groupU32:
+		return &s.u32[m.index]
+	case groupU64:
+		return &s.u64[m.index]
+	case groupBool:
+		return &s.b[m.index]
+	default:
+		return &s.s[m.index]
+	}
+}
+
+func boolInt(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}

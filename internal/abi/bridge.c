@@ -1,0 +1,355 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "bridge.h"
+
+/* read_num widens a numeric state value of the given type to 64 bits. */
+static uint64_t read_num(abi_state_type type, const abi_state_data *d)
+{
+	switch (type) {
+	case ABI_ST_INT8:
+		return (uint64_t)(int64_t)d->s8;
+	case ABI_ST_INT16:
+		return (uint64_t)(int64_t)d->s16;
+	case ABI_ST_INT32:
+		return (uint64_t)(int64_t)d->s32;
+	case ABI_ST_INT64:
+		return (uint64_t)d->s64;
+	case ABI_ST_UINT8:
+		return d->u8;
+	case ABI_ST_UINT16:
+		return d->u16;
+	case ABI_ST_UINT32:
+		return d->u32;
+	case ABI_ST_UINT64:
+		return d->u64;
+	case ABI_ST_BOOL:
+		return d->b != 0;
+	default:
+		return 0;
+	}
+}
+
+static int read_acc(const abi_reader_vt_ext *r, abi_table *t, abi_entry *e,
+		    const ad_acc *a, abi_state_data *d)
+{
+	memset(d, 0, sizeof(*d));
+	return r->read_field(t, e, a->f, d) == ABI_SUCCESS;
+}
+
+/* collect appends every "value" of a list sub-table to b, each item
+ * followed by a NUL byte. It returns 0 when the list could not be read. */
+static int collect(const abi_reader_vt_ext *r, abi_table *t, abi_entry *e,
+		   abi_field *list, abi_field *value, ad_buf *b,
+		   uint32_t *off, uint32_t *len)
+{
+	abi_state_data d;
+	memset(&d, 0, sizeof(d));
+	*off = b->len;
+	*len = 0;
+	if (r->read_field(t, e, list, &d) != ABI_SUCCESS || d.table == NULL)
+		return 0;
+	abi_table *sub = d.table;
+	uint64_t n = r->get_size(sub);
+	if (n == (uint64_t)-1)
+		return 0;
+	for (uint64_t i = 0; i < n; i++) {
+		abi_state_data key, v;
+		key.u64 = i;
+		abi_entry *item = r->get_entry(sub, &key);
+		if (item == NULL)
+			return 0;
+		memset(&v, 0, sizeof(v));
+		int ok = r->read_field(sub, item, value, &v) == ABI_SUCCESS;
+		if (ok) {
+			const char *s = v.str ? v.str : "";
+			size_t l = strlen(s);
+			if ((uint64_t)b->len + l + 1 > b->cap) {
+				b->need = (uint32_t)(b->len + l + 1);
+			} else {
+				memcpy(b->data + b->len, s, l);
+				b->data[b->len + l] = 0;
+				b->len += (uint32_t)(l + 1);
+			}
+		}
+		r->release_entry(sub, item);
+		if (!ok)
+			return 0;
+	}
+	*len = b->len - *off;
+	return 1;
+}
+
+static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+			 abi_entry *e, ad_thread_out *out)
+{
+	abi_state_data d;
+	for (int i = 0; i < AD_NI64; i++) {
+		if (sp->i64[i].f == NULL)
+			continue;
+		if (read_acc(r, sp->threads, e, &sp->i64[i], &d))
+			out->i64[i] = (int64_t)read_num(sp->i64[i].type, &d);
+		else
+			out->failed |= 1ull << AD_M_I64(i);
+	}
+	for (int i = 0; i < AD_NU32; i++) {
+		if (sp->u32[i].f == NULL)
+			continue;
+		if (read_acc(r, sp->threads, e, &sp->u32[i], &d))
+			out->u32[i] = (uint32_t)read_num(sp->u32[i].type, &d);
+		else
+			out->failed |= 1ull << AD_M_U32(i);
+	}
+	for (int i = 0; i < AD_NU64; i++) {
+		if (sp->u64[i].f == NULL)
+			continue;
+		if (read_acc(r, sp->threads, e, &sp->u64[i], &d))
+			out->u64[i] = read_num(sp->u64[i].type, &d);
+		else
+			out->failed |= 1ull << AD_M_U64(i);
+	}
+	for (int i = 0; i < AD_NB; i++) {
+		if (sp->b[i].f == NULL)
+			continue;
+		if (read_acc(r, sp->threads, e, &sp->b[i], &d))
+			out->b[i] = (uint32_t)read_num(sp->b[i].type, &d);
+		else
+			out->failed |= 1ull << AD_M_B(i);
+	}
+	for (int i = 0; i < AD_NS; i++) {
+		if (sp->s[i].f == NULL)
+			continue;
+		if (read_acc(r, sp->threads, e, &sp->s[i], &d)) {
+			out->s[i] = d.str ? d.str : "";
+			out->slen[i] = (uint32_t)strlen(out->s[i]);
+		} else {
+			out->failed |= 1ull << AD_M_S(i);
+		}
+	}
+}
+
+int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		   int64_t tid, ad_thread_out *out, ad_buf *lists)
+{
+	abi_state_data key;
+	memset(out, 0, sizeof(*out));
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(sp->threads, &key);
+	if (e == NULL)
+		return 0;
+	read_members(r, sp, e, out);
+	if (sp->want_args && sp->args && sp->args_value &&
+	    !collect(r, sp->threads, e, sp->args, sp->args_value, lists,
+		     &out->args_off, &out->args_len))
+		out->failed |= 1ull << AD_M_ARGS;
+	if (sp->want_env && sp->env && sp->env_value &&
+	    !collect(r, sp->threads, e, sp->env, sp->env_value, lists,
+		     &out->env_off, &out->env_len))
+		out->failed |= 1ull << AD_M_ENV;
+	r->release_entry(sp->threads, e);
+	return 1;
+}
+
+int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+	       int64_t tid, int64_t fd, ad_fd_out *out)
+{
+	abi_state_data key, d;
+	int found = 0;
+	memset(out, 0, sizeof(*out));
+	if (sp->fds == NULL)
+		return 0;
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(sp->threads, &key);
+	if (e == NULL)
+		return 0;
+	memset(&d, 0, sizeof(d));
+	if (r->read_field(sp->threads, e, sp->fds, &d) == ABI_SUCCESS &&
+	    d.table != NULL) {
+		abi_table *fdt = d.table;
+		abi_state_data k2;
+		k2.s64 = fd;
+		abi_entry *fe = r->get_entry(fdt, &k2);
+		if (fe != NULL) {
+			found = 1;
+			for (int i = 0; i < AD_NFD; i++) {
+				const ad_acc *a = &sp->fd[i];
+				if (a->f == NULL)
+					continue;
+				if (!read_acc(r, fdt, fe, a, &d)) {
+					out->failed |= 1ull << i;
+					continue;
+				}
+				if (a->type == ABI_ST_STRING) {
+					const char *s = d.str ? d.str : "";
+					if (i == AD_FD_NAME) {
+						out->name = s;
+						out->name_len = (uint32_t)strlen(s);
+					} else if (i == AD_FD_NAME_RAW) {
+						out->name_raw = s;
+						out->name_raw_len = (uint32_t)strlen(s);
+					}
+				} else {
+					out->v[i] = read_num(a->type, &d);
+				}
+			}
+			r->release_entry(fdt, fe);
+		}
+	}
+	r->release_entry(sp->threads, e);
+	return found;
+}
+
+int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
+		    abi_table *t, int64_t tid, abi_field *f, const char *s)
+{
+	abi_state_data key, v;
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(t, &key);
+	if (e == NULL)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.str = s;
+	int ok = w->write_field(t, e, f, &v) == ABI_SUCCESS;
+	r->release_entry(t, e);
+	return ok;
+}
+
+abi_table *ad_get_table(const abi_init_tables *in, abi_owner *o,
+			const char *name, abi_state_type key)
+{
+	return in->get_table(o, name, key);
+}
+
+const abi_field_info *ad_list_fields(const abi_init_tables *in, abi_table *t,
+				     uint32_t *n)
+{
+	*n = 0;
+	return in->fields_ext->list_fields(t, n);
+}
+
+abi_field *ad_get_field(const abi_init_tables *in, abi_table *t,
+			const char *name, abi_state_type type)
+{
+	return in->fields_ext->get_field(t, name, type);
+}
+
+abi_field *ad_add_field(const abi_init_tables *in, abi_table *t,
+			const char *name, abi_state_type type)
+{
+	return in->fields_ext->add_field(t, name, type);
+}
+
+/* ad_sub_begin gives an accessor for the sub-table behind table_field by
+ * reading it from a detached temporary entry: the documented way to get
+ * sub-table field accessors at init. Only call it on API 3.5+ hosts: it
+ * reads reader_ext and writer_ext, which older hosts do not have. */
+abi_table *ad_sub_begin(const abi_init_tables *in, abi_table *t,
+			abi_field *table_field, abi_entry **tmp)
+{
+	abi_state_data d;
+	*tmp = NULL;
+	if (in->reader_ext == NULL || in->writer_ext == NULL)
+		return NULL;
+	abi_entry *e = in->writer_ext->create_entry(t);
+	if (e == NULL)
+		return NULL;
+	memset(&d, 0, sizeof(d));
+	if (in->reader_ext->read_field(t, e, table_field, &d) != ABI_SUCCESS ||
+	    d.table == NULL) {
+		in->writer_ext->destroy_entry(t, e);
+		return NULL;
+	}
+	*tmp = e;
+	return d.table;
+}
+
+void ad_sub_end(const abi_init_tables *in, abi_table *t, abi_entry *tmp)
+{
+	if (tmp != NULL)
+		in->writer_ext->destroy_entry(t, tmp);
+}
+
+const char *ad_owner_error(const abi_init_input *in)
+{
+	if (in->get_owner_last_error == NULL)
+		return NULL;
+	return in->get_owner_last_error(in->owner);
+}
+
+void ad_log(abi_log_fn fn, abi_owner *o, const char *msg, abi_log_sev sev)
+{
+	fn(o, NULL, msg, sev);
+}
+
+#define L(n, v) {n, (size_t)(v)}
+
+static const ad_layout layouts[] = {
+	L("sizeof(event)", sizeof(abi_event)),
+	L("event.ts", offsetof(abi_event, ts)),
+	L("event.tid", offsetof(abi_event, tid)),
+	L("event.len", offsetof(abi_event, len)),
+	L("event.type", offsetof(abi_event, type)),
+	L("event.nparams", offsetof(abi_event, nparams)),
+	L("sizeof(event_input)", sizeof(abi_event_input)),
+	L("event_input.evtnum", offsetof(abi_event_input, evtnum)),
+	L("event_input.evtsrc", offsetof(abi_event_input, evtsrc)),
+	L("sizeof(extract_field)", sizeof(abi_extract_field)),
+	L("extract_field.res_len", offsetof(abi_extract_field, res_len)),
+	L("extract_field.field_id", offsetof(abi_extract_field, field_id)),
+	L("extract_field.field", offsetof(abi_extract_field, field)),
+	L("extract_field.arg_key", offsetof(abi_extract_field, arg_key)),
+	L("extract_field.arg_index", offsetof(abi_extract_field, arg_index)),
+	L("extract_field.arg_present", offsetof(abi_extract_field, arg_present)),
+	L("extract_field.ftype", offsetof(abi_extract_field, ftype)),
+	L("extract_field.flist", offsetof(abi_extract_field, flist)),
+	L("sizeof(byte_buffer)", sizeof(abi_byte_buffer)),
+	L("byte_buffer.ptr", offsetof(abi_byte_buffer, ptr)),
+	L("sizeof(state_data)", sizeof(abi_state_data)),
+	L("sizeof(table_info)", sizeof(abi_table_info)),
+	L("table_info.key_type", offsetof(abi_table_info, key_type)),
+	L("sizeof(field_info)", sizeof(abi_field_info)),
+	L("field_info.field_type", offsetof(abi_field_info, field_type)),
+	L("field_info.read_only", offsetof(abi_field_info, read_only)),
+	L("sizeof(fields_vt)", sizeof(abi_fields_vt)),
+	L("sizeof(reader_vt)", sizeof(abi_reader_vt)),
+	L("sizeof(reader_vt_ext)", sizeof(abi_reader_vt_ext)),
+	L("reader_vt_ext.release_entry", offsetof(abi_reader_vt_ext, release_entry)),
+	L("reader_vt_ext.iterate", offsetof(abi_reader_vt_ext, iterate)),
+	L("sizeof(writer_vt)", sizeof(abi_writer_vt)),
+	L("writer_vt.write_field", offsetof(abi_writer_vt, write_field)),
+	L("init_tables.list_tables", offsetof(abi_init_tables, list_tables)),
+	L("init_tables.get_table", offsetof(abi_init_tables, get_table)),
+	L("init_tables.add_table", offsetof(abi_init_tables, add_table)),
+	L("init_tables.fields", offsetof(abi_init_tables, fields)),
+	L("init_tables.fields_ext", offsetof(abi_init_tables, fields_ext)),
+	L("init_tables.reader_ext", offsetof(abi_init_tables, reader_ext)),
+	L("init_tables.writer_ext", offsetof(abi_init_tables, writer_ext)),
+	L("sizeof(init_tables)", sizeof(abi_init_tables)),
+	L("init_input.config", offsetof(abi_init_input, config)),
+	L("init_input.owner", offsetof(abi_init_input, owner)),
+	L("init_input.get_owner_last_error", offsetof(abi_init_input, get_owner_last_error)),
+	L("init_input.tables", offsetof(abi_init_input, tables)),
+	L("init_input.log_fn", offsetof(abi_init_input, log_fn)),
+	L("sizeof(init_input)", sizeof(abi_init_input)),
+	L("extract_input.num_fields", offsetof(abi_extract_input, num_fields)),
+	L("extract_input.fields", offsetof(abi_extract_input, fields)),
+	L("extract_input.table_reader", offsetof(abi_extract_input, table_reader)),
+	L("extract_input.table_reader_ext", offsetof(abi_extract_input, table_reader_ext)),
+	L("extract_input.value_offsets", offsetof(abi_extract_input, value_offsets)),
+	L("sizeof(extract_input)", sizeof(abi_extract_input)),
+	L("parse_input.table_reader", offsetof(abi_parse_input, table_reader)),
+	L("parse_input.table_writer", offsetof(abi_parse_input, table_writer)),
+	L("parse_input.table_reader_ext", offsetof(abi_parse_input, table_reader_ext)),
+	L("parse_input.table_writer_ext", offsetof(abi_parse_input, table_writer_ext)),
+	L("sizeof(parse_input)", sizeof(abi_parse_input)),
+	L("sizeof(metric)", sizeof(abi_metric)),
+	L("metric.type", offsetof(abi_metric, type)),
+	L("metric.value", offsetof(abi_metric, value)),
+	L("metric.value_type", offsetof(abi_metric, value_type)),
+};
+
+const ad_layout *ad_layouts(size_t *n)
+{
+	*n = sizeof(layouts) / sizeof(layouts[0]);
+	return layouts;
+}

@@ -1,0 +1,174 @@
+/*
+ * bridge.h: the C side of the plugin's table access. Go cannot call C
+ * function pointers, and every Go-to-C call costs tens of nanoseconds, so
+ * the table reads one entry needs are done here in a single call.
+ */
+#ifndef ANOMALYDETECTION_BRIDGE_H
+#define ANOMALYDETECTION_BRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+
+/* Thread members, grouped by the C type they are returned as. */
+enum {
+	AD_I64_TID,
+	AD_I64_PID,
+	AD_I64_PTID,
+	AD_I64_SID,
+	AD_I64_VTID,
+	AD_I64_VPID,
+	AD_I64_VPGID,
+	AD_I64_PGID,
+	AD_NI64
+};
+enum {
+	AD_U32_TTY,
+	AD_U32_FLAGS,
+	AD_U32_UID,
+	AD_U32_GID,
+	AD_U32_LOGINUID,
+	AD_NU32
+};
+enum { AD_U64_EXE_INO, AD_U64_EXE_INO_CTIME, AD_U64_EXE_INO_MTIME, AD_NU64 };
+enum { AD_B_EXE_WRITABLE, AD_B_EXE_UPPER, AD_B_EXE_MEMFD, AD_NB };
+enum {
+	AD_S_COMM,
+	AD_S_EXE,
+	AD_S_EXEPATH,
+	AD_S_CWD,
+	AD_S_CONTAINER_ID,
+	AD_S_ARGS_ENC, /* the plugin's own encoded list (hosts without sub-tables) */
+	AD_S_ENV_ENC,
+	AD_NS
+};
+
+/* Member index space used for the "failed" bit mask of a read. */
+#define AD_M_I64(i) (i)
+#define AD_M_U32(i) (AD_NI64 + (i))
+#define AD_M_U64(i) (AD_NI64 + AD_NU32 + (i))
+#define AD_M_B(i) (AD_NI64 + AD_NU32 + AD_NU64 + (i))
+#define AD_M_S(i) (AD_NI64 + AD_NU32 + AD_NU64 + AD_NB + (i))
+#define AD_M_ARGS (AD_M_S(AD_NS))
+#define AD_M_ENV (AD_M_ARGS + 1)
+
+/* fd entry members. */
+enum {
+	AD_FD_TYPE,       /* uint8 (uint32 in libs 0.17) */
+	AD_FD_FLAGS,      /* uint32 */
+	AD_FD_DEV,        /* uint32 */
+	AD_FD_INO,        /* uint64 */
+	AD_FD_NAME,       /* string */
+	AD_FD_NAME_RAW,   /* string */
+	AD_FD_V4_SIP,     /* uint32 socket_ipv4_src_ip */
+	AD_FD_V4_DIP,     /* uint32 socket_ipv4_dest_dip */
+	AD_FD_V4_SPORT,   /* uint16 */
+	AD_FD_V4_DPORT,   /* uint16 */
+	AD_FD_V4_L4,      /* uint8 */
+	AD_FD_V4S_IP,     /* uint32 socket_ipv4_server_ip */
+	AD_FD_V4S_PORT,   /* uint16 */
+	AD_FD_V4S_L4,     /* uint8 */
+	AD_FD_V6_SIP_LO,  /* uint64 */
+	AD_FD_V6_SIP_HI,  /* uint64 */
+	AD_FD_V6_DIP_LO,  /* uint64 */
+	AD_FD_V6_DIP_HI,  /* uint64 */
+	AD_FD_V6_SPORT,   /* uint16 */
+	AD_FD_V6_DPORT,   /* uint16 */
+	AD_FD_V6_L4,      /* uint8 */
+	AD_FD_V6S_IP_LO,  /* uint64 */
+	AD_FD_V6S_IP_HI,  /* uint64 */
+	AD_FD_V6S_PORT,   /* uint16 */
+	AD_FD_V6S_L4,     /* uint8 */
+	AD_FD_UNIX_SRC,   /* uint64 */
+	AD_FD_UNIX_DST,   /* uint64 */
+	AD_NFD
+};
+
+/* One accessor: the field handle and the state type it was obtained with. */
+typedef struct ad_acc {
+	abi_field *f;
+	abi_state_type type;
+} ad_acc;
+
+/*
+ * What to read from a threads entry. Built once at init; an accessor with
+ * f == NULL is not read.
+ */
+typedef struct ad_thread_spec {
+	abi_table *threads;
+	ad_acc i64[AD_NI64];
+	ad_acc u32[AD_NU32];
+	ad_acc u64[AD_NU64];
+	ad_acc b[AD_NB];
+	ad_acc s[AD_NS];
+	/* Sub-table fields (API 3.5+ hosts), and the list value accessors. */
+	abi_field *args, *env, *fds;
+	abi_field *args_value, *env_value;
+	ad_acc fd[AD_NFD];
+	/* Per read: which lists to collect. */
+	int want_args, want_env;
+} ad_thread_spec;
+
+/* The result of reading one threads entry. Strings point into host memory
+ * that stays valid until the current plugin call returns. */
+typedef struct ad_thread_out {
+	int64_t i64[AD_NI64];
+	uint32_t u32[AD_NU32];
+	uint64_t u64[AD_NU64];
+	uint32_t b[AD_NB];
+	const char *s[AD_NS];
+	uint32_t slen[AD_NS];
+	/* Lists, as offsets into the caller's list buffer (NUL-terminated
+	 * items back to back). */
+	uint32_t args_off, args_len, env_off, env_len;
+	/* Bit i set: member i (AD_M_* numbering) could not be read. */
+	uint64_t failed;
+} ad_thread_out;
+
+typedef struct ad_fd_out {
+	uint64_t v[AD_NFD]; /* numbers, widened */
+	const char *name, *name_raw;
+	uint32_t name_len, name_raw_len;
+	uint64_t failed;
+} ad_fd_out;
+
+/* The growable byte buffer lists are collected into, owned by Go as C
+ * memory. */
+typedef struct ad_buf {
+	char *data;
+	uint32_t len, cap;
+	/* Set when an item did not fit; the caller grows and retries. */
+	uint32_t need;
+} ad_buf;
+
+int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		   int64_t tid, ad_thread_out *out, ad_buf *lists);
+int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+	       int64_t tid, int64_t fd, ad_fd_out *out);
+int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
+		    abi_table *t, int64_t tid, abi_field *f, const char *s);
+
+/* Init-time trampolines. */
+abi_table *ad_get_table(const abi_init_tables *in, abi_owner *o,
+			const char *name, abi_state_type key);
+const abi_field_info *ad_list_fields(const abi_init_tables *in, abi_table *t,
+				     uint32_t *n);
+abi_field *ad_get_field(const abi_init_tables *in, abi_table *t,
+			const char *name, abi_state_type type);
+abi_field *ad_add_field(const abi_init_tables *in, abi_table *t,
+			const char *name, abi_state_type type);
+abi_table *ad_sub_begin(const abi_init_tables *in, abi_table *t,
+			abi_field *table_field, abi_entry **tmp);
+void ad_sub_end(const abi_init_tables *in, abi_table *t, abi_entry *tmp);
+const char *ad_owner_error(const abi_init_input *in);
+void ad_log(abi_log_fn fn, abi_owner *o, const char *msg, abi_log_sev sev);
+
+/* Layout facts for the size and offset tests. */
+typedef struct ad_layout {
+	const char *name;
+	size_t value;
+} ad_layout;
+const ad_layout *ad_layouts(size_t *n);
+
+#endif

@@ -1,0 +1,313 @@
+package abi
+
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
+)
+
+// State implements profile.State over the host's threads table for the
+// duration of one plugin call. Begin binds it to the call's table reader;
+// End releases what the call borrowed. Each entry is read at most once per
+// call, in one crossing.
+//
+// Strings in the Threads it returns point into host memory or into buffers
+// the State keeps until End, so they are valid until End.
+type State struct {
+	t *Tables
+	r *C.abi_reader_vt_ext
+	w *C.abi_writer_vt_ext
+
+	out   *C.ad_thread_out
+	fdout *C.ad_fd_out
+	lists *C.ad_buf
+	// retired list buffers stay alive until End: Threads read earlier in
+	// the call still point into them.
+	retired []unsafe.Pointer
+
+	cache   []*profile.Thread
+	n       int
+	fds     []*profile.FD
+	fdOwner []int64
+	nfd     int
+
+	// dec is where encoded lists (Gen32) are decoded to; old arenas are
+	// kept until End for the same reason as retired.
+	dec     []byte
+	decOld  [][]byte
+	encBuf  *C.char
+	encCap  int
+	Crosses int // Go-to-C crossings since Begin, for tests and benchmarks
+}
+
+const initialListCap = 4096
+
+// NewState returns a State for t. Free it with Close.
+func NewState(t *Tables) *State {
+	s := &State{t: t}
+	s.out = (*C.ad_thread_out)(C.calloc(1, C.sizeof_ad_thread_out))
+	s.fdout = (*C.ad_fd_out)(C.calloc(1, C.sizeof_ad_fd_out))
+	s.lists = (*C.ad_buf)(C.calloc(1, C.sizeof_ad_buf))
+	s.lists.data = (*C.char)(C.malloc(initialListCap))
+	s.lists.cap = initialListCap
+	return s
+}
+
+// Close frees the State's C memory.
+func (s *State) Close() {
+	s.End()
+	if s.lists != nil {
+		C.free(unsafe.Pointer(s.lists.data))
+		C.free(unsafe.Pointer(s.lists))
+		s.lists = nil
+	}
+	C.free(unsafe.Pointer(s.out))
+	C.free(unsafe.Pointer(s.fdout))
+	if s.encBuf != nil {
+		C.free(unsafe.Pointer(s.encBuf))
+	}
+	s.out, s.fdout, s.encBuf = nil, nil, nil
+}
+
+// Begin binds s to the table reader (and writer, for parse calls) of the
+// current call. reader and writer point to the call's
+// abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil.
+func (s *State) Begin(reader, writer unsafe.Pointer) {
+	s.r = (*C.abi_reader_vt_ext)(reader)
+	s.w = (*C.abi_writer_vt_ext)(writer)
+	s.n, s.nfd = 0, 0
+	s.lists.len, s.lists.need = 0, 0
+	s.dec = s.dec[:0]
+	s.Crosses = 0
+}
+
+// End forgets everything read during the call.
+func (s *State) End() {
+	for _, p := range s.retired {
+		C.free(p)
+	}
+	s.retired = s.retired[:0]
+	s.decOld = s.decOld[:0]
+	s.n, s.nfd = 0, 0
+	s.r, s.w = nil, nil
+}
+
+// HasFDTable reports whether the host exposes file descriptor tables.
+func (s *State) HasFDTable() bool { return s.t.avail.fds != nil }
+
+// Thread implements profile.State.
+func (s *State) Thread(tid int64) (*profile.Thread, bool) {
+	for i := 0; i < s.n; i++ {
+		if s.cache[i].Tid == tid {
+			return s.cache[i], s.cache[i].Missing&missingEntry == 0
+		}
+	}
+	th := s.next()
+	if s.r == nil || !s.read(tid) {
+		*th = profile.Thread{Tid: tid, Missing: missingEntry}
+		return th, false
+	}
+	s.fill(th)
+	th.Tid = tid
+	return th, true
+}
+
+// missingEntry marks a cached "no such entry" answer.
+const missingEntry profile.Missing = 1 << 31
+
+func (s *State) next() *profile.Thread {
+	if s.n == len(s.cache) {
+		s.cache = append(s.cache, new(profile.Thread))
+	}
+	th := s.cache[s.n]
+	s.n++
+	return th
+}
+
+// read performs the crossing, growing the list buffer and retrying when a
+// list did not fit.
+func (s *State) read(tid int64) bool {
+	for {
+		s.Crosses++
+		ok := C.ad_read_thread(s.r, s.t.spec, C.int64_t(tid), s.out, s.lists) != 0
+		if !ok || s.lists.need == 0 {
+			return ok
+		}
+		s.growLists(uint32(s.lists.need))
+	}
+}
+
+func (s *State) growLists(need uint32) {
+	c := uint32(s.lists.cap) * 2
+	for c < need {
+		c *= 2
+	}
+	s.retired = append(s.retired, unsafe.Pointer(s.lists.data))
+	s.lists.data = (*C.char)(C.malloc(C.size_t(c)))
+	s.lists.cap = C.uint32_t(c)
+	s.lists.len, s.lists.need = 0, 0
+}
+
+func cstr(p *C.char, n C.uint32_t) string {
+	if p == nil || n == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(p)), int(n))
+}
+
+// fill converts the C read result into th.
+func (s *State) fill(th *profile.Thread) {
+	o := s.out
+	*th = profile.Thread{
+		Pid: int64(o.i64[C.AD_I64_PID]), Ptid: int64(o.i64[C.AD_I64_PTID]),
+		Sid: int64(o.i64[C.AD_I64_SID]), Vtid: int64(o.i64[C.AD_I64_VTID]),
+		Vpid: int64(o.i64[C.AD_I64_VPID]), Vpgid: int64(o.i64[C.AD_I64_VPGID]),
+		Pgid: int64(o.i64[C.AD_I64_PGID]),
+
+		Comm:        cstr(o.s[C.AD_S_COMM], o.slen[C.AD_S_COMM]),
+		Exe:         cstr(o.s[C.AD_S_EXE], o.slen[C.AD_S_EXE]),
+		ExePath:     cstr(o.s[C.AD_S_EXEPATH], o.slen[C.AD_S_EXEPATH]),
+		Cwd:         cstr(o.s[C.AD_S_CWD], o.slen[C.AD_S_CWD]),
+		ContainerID: cstr(o.s[C.AD_S_CONTAINER_ID], o.slen[C.AD_S_CONTAINER_ID]),
+
+		Tty: uint32(o.u32[C.AD_U32_TTY]), Flags: uint32(o.u32[C.AD_U32_FLAGS]),
+		UID: uint32(o.u32[C.AD_U32_UID]), GID: uint32(o.u32[C.AD_U32_GID]),
+		LoginUID: uint32(o.u32[C.AD_U32_LOGINUID]),
+
+		ExeIno:      uint64(o.u64[C.AD_U64_EXE_INO]),
+		ExeInoCtime: uint64(o.u64[C.AD_U64_EXE_INO_CTIME]),
+		ExeInoMtime: uint64(o.u64[C.AD_U64_EXE_INO_MTIME]),
+
+		ExeWritable:   o.b[C.AD_B_EXE_WRITABLE] != 0,
+		ExeUpperLayer: o.b[C.AD_B_EXE_UPPER] != 0,
+		ExeFromMemfd:  o.b[C.AD_B_EXE_MEMFD] != 0,
+	}
+	th.Missing = s.missing()
+	s.fillLists(th)
+}
+
+// missing maps unavailable or failed members to profile.Missing bits.
+func (s *State) missing() profile.Missing {
+	sp, failed := s.t.spec, uint64(s.out.failed)
+	var m profile.Missing
+	gone := func(acc C.ad_acc, bit uint) bool {
+		return acc.f == nil || failed&(1<<bit) != 0
+	}
+	if gone(sp.i64[C.AD_I64_PGID], C.AD_I64_PGID) {
+		m |= profile.MissingPgid
+	}
+	if gone(sp.u32[C.AD_U32_UID], C.AD_NI64+C.AD_U32_UID) {
+		m |= profile.MissingUID
+	}
+	if gone(sp.u32[C.AD_U32_GID], C.AD_NI64+C.AD_U32_GID) {
+		m |= profile.MissingGID
+	}
+	if gone(sp.u32[C.AD_U32_LOGINUID], C.AD_NI64+C.AD_U32_LOGINUID) {
+		m |= profile.MissingLoginUID
+	}
+	if gone(sp.b[C.AD_B_EXE_MEMFD], C.AD_NI64+C.AD_NU32+C.AD_NU64+C.AD_B_EXE_MEMFD) {
+		m |= profile.MissingExeFromMemfd
+	}
+	if gone(sp.s[C.AD_S_CONTAINER_ID], C.AD_NI64+C.AD_NU32+C.AD_NU64+C.AD_NB+C.AD_S_CONTAINER_ID) {
+		m |= profile.MissingContainerID
+	}
+	return m
+}
+
+// fillLists sets Args and Env from the sub-tables (Gen35) or from the
+// plugin's own encoded fields (Gen32).
+func (s *State) fillLists(th *profile.Thread) {
+	o, sp := s.out, s.t.spec
+	failed := uint64(o.failed)
+	if sp.want_args != 0 {
+		switch {
+		case sp.args != nil && failed&(1<<C.AD_M_ARGS) == 0:
+			th.Args = cstr((*C.char)(unsafe.Add(unsafe.Pointer(s.lists.data), o.args_off)), o.args_len)
+		case sp.s[C.AD_S_ARGS_ENC].f != nil && o.slen[C.AD_S_ARGS_ENC] > 0:
+			th.Args = s.decode(cstr(o.s[C.AD_S_ARGS_ENC], o.slen[C.AD_S_ARGS_ENC]))
+		default:
+			th.Missing |= profile.MissingArgs
+		}
+	}
+	if sp.want_env != 0 {
+		switch {
+		case sp.env != nil && failed&(1<<C.AD_M_ENV) == 0:
+			th.Env = cstr((*C.char)(unsafe.Add(unsafe.Pointer(s.lists.data), o.env_off)), o.env_len)
+		case sp.s[C.AD_S_ENV_ENC].f != nil && o.slen[C.AD_S_ENV_ENC] > 0:
+			th.Env = s.decode(cstr(o.s[C.AD_S_ENV_ENC], o.slen[C.AD_S_ENV_ENC]))
+		default:
+			th.Missing |= profile.MissingEnv
+		}
+	}
+}
+
+// decode turns an encoded list into NUL-terminated items in the decode
+// arena. When the arena must grow, the old one is kept until End.
+func (s *State) decode(enc string) string {
+	if cap(s.dec)-len(s.dec) < len(enc) {
+		s.decOld = append(s.decOld, s.dec)
+		s.dec = make([]byte, 0, 2*cap(s.dec)+len(enc))
+	}
+	start := len(s.dec)
+	s.dec = DecodeList(s.dec, enc)
+	return unsafe.String(unsafe.SliceData(s.dec[start:]), len(s.dec)-start)
+}
+
+// FD implements profile.State.
+func (s *State) FD(t *profile.Thread, fd int64) (*profile.FD, bool) {
+	if s.r == nil || s.t.avail.fds == nil || t == nil {
+		return nil, false
+	}
+	for i := 0; i < s.nfd; i++ {
+		if f := s.fds[i]; f.Num == fd && s.fdOwner[i] == t.Tid {
+			return f, true
+		}
+	}
+	s.Crosses++
+	if C.ad_read_fd(s.r, s.t.spec, C.int64_t(t.Tid), C.int64_t(fd), s.fdout) == 0 {
+		return nil, false
+	}
+	if s.nfd == len(s.fds) {
+		s.fds = append(s.fds, new(profile.FD))
+		s.fdOwner = append(s.fdOwner, 0)
+	}
+	f := s.fds[s.nfd]
+	s.fdOwner[s.nfd] = t.Tid
+	s.nfd++
+	fillFD(f, fd, s.fdout)
+	return f, true
+}
+
+// WriteLists stores args and env (NUL-terminated items) of thread tid in
+// the plugin's own fields, on hosts without sub-tables. It needs a parse
+// call's writer. It reports whether both writes succeeded.
+func (s *State) WriteLists(tid int64, args, env []byte) bool {
+	if s.w == nil || s.r == nil || s.t.argsEnc == nil {
+		return false
+	}
+	ok := s.writeEncoded(tid, s.t.argsEnc, args)
+	return s.writeEncoded(tid, s.t.envEnc, env) && ok
+}
+
+func (s *State) writeEncoded(tid int64, f unsafe.Pointer, items []byte) bool {
+	need := EncodedLen(items) + 1
+	if need > s.encCap {
+		if s.encBuf != nil {
+			C.free(unsafe.Pointer(s.encBuf))
+		}
+		s.encCap = max(need, 1024)
+		s.encBuf = (*C.char)(C.malloc(C.size_t(s.encCap)))
+	}
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(s.encBuf)), s.encCap)
+	n := len(EncodeList(dst[:0], items))
+	dst[n] = 0
+	s.Crosses++
+	return C.ad_write_string(s.w, s.r, s.t.spec.threads, C.int64_t(tid), f, s.encBuf) != 0
+}
