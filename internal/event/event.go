@@ -157,10 +157,5 @@ func (e *Event) String(i int) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	for j, c := range p {
-		if c == 0 {
-			return p[:j], true
-		}
-	}
-	return p, true
+	return cString(p), true
 }
