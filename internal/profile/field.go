@@ -1,7 +1,5 @@
 package profile
 
-import "github.com/falco-anomalydetection/anomalydetection/internal/event"
-
 // ArgKind says which argument a field takes, as in "proc.aname[2]" or
 // "proc.env[HOME]".
 type ArgKind uint8
@@ -19,15 +17,6 @@ type Arg struct {
 	Present bool
 	Index   int
 	Key     string
-}
-
-// Ctx carries what an evaluator needs for one event. The plan fills it
-// once per event; evaluators must not keep it.
-type Ctx struct {
-	Ev *event.Event
-	St State
-	// Thread is the event thread's entry, nil when the table has none.
-	Thread *Thread
 }
 
 // Field describes one field a profile may use. The table of all fields is

@@ -1,0 +1,239 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+)
+
+// Errors returned by Compile and CheckEvent, wrapped with the token or
+// field at fault; test for them with errors.Is.
+var (
+	// ErrEmpty: the fields string holds no field.
+	ErrEmpty = errors.New("no fields")
+	// ErrMalformed: a token is not %name or %name[arg].
+	ErrMalformed = errors.New("malformed field")
+	// ErrUnknownField: no field has that name.
+	ErrUnknownField = errors.New("unknown field")
+	// ErrArgument: the argument does not fit the field.
+	ErrArgument = errors.New("bad argument")
+	// ErrEvent: a field cannot be evaluated on an event type.
+	ErrEvent = errors.New("cannot be evaluated")
+)
+
+// The argument problems Compile reports, all matching ErrArgument.
+var (
+	errNoArgument = argError("takes no argument")
+	errNeedsIndex = argError("needs an index argument")
+	errBadIndex   = argError(fmt.Sprintf("needs an index from 0 to %d, "+
+		"in decimal without leading zeros", MaxWalk))
+)
+
+// argError is an argument problem; it matches ErrArgument.
+type argError string
+
+func (e argError) Error() string        { return string(e) }
+func (e argError) Is(target error) bool { return target == ErrArgument }
+
+// item is one compiled field of a plan.
+type item struct {
+	f    *Field
+	arg  Arg
+	text string // the field as written, without '%': "proc.aname[2]"
+}
+
+// Plan is a compiled behavior profile: the fields of a fields string, in
+// order, ready to render. A Plan is immutable and safe for concurrent use;
+// the Ctx it renders with is not.
+type Plan struct {
+	items []item
+	needs Need
+}
+
+// Compile parses a behavior-profile fields string such as
+// "%container.id %proc.name %proc.aname[2]". Fields are separated by white
+// space; each is % followed by a field name and, where the field takes
+// one, an argument in brackets: an index (decimal, no leading zeros, at
+// most MaxWalk) or, for proc.env, a variable name. Any other text is an
+// error naming it, as are unknown fields and arguments that do not fit.
+// The same field may appear more than once.
+func Compile(fields string) (*Plan, error) {
+	toks := strings.Fields(fields)
+	if len(toks) == 0 {
+		return nil, ErrEmpty
+	}
+	p := &Plan{items: make([]item, 0, len(toks))}
+	for _, tok := range toks {
+		it, err := compileToken(tok)
+		if err != nil {
+			return nil, err
+		}
+		p.items = append(p.items, it)
+		p.needs |= it.f.Needs
+	}
+	return p, nil
+}
+
+// compileToken compiles one %name or %name[arg] token.
+func compileToken(tok string) (item, error) {
+	name, arg, hasArg, ok := splitToken(tok)
+	if !ok {
+		return item{}, fmt.Errorf("%w %q", ErrMalformed, tok)
+	}
+	f, found := fieldIndex[name]
+	if !found {
+		return item{}, fmt.Errorf("%w %q", ErrUnknownField, name)
+	}
+	a, err := parseArg(f.Arg, arg, hasArg)
+	if err != nil {
+		return item{}, fmt.Errorf("field %q %w", name, err)
+	}
+	return item{f: f, arg: a, text: tok[1:]}, nil
+}
+
+// splitToken splits "%name[arg]" into its parts. It fails on a missing
+// '%', an empty name or argument, and brackets that are unbalanced, nested
+// or followed by more text.
+func splitToken(tok string) (name, arg string, hasArg, ok bool) {
+	if len(tok) < 2 || tok[0] != '%' {
+		return "", "", false, false
+	}
+	body := tok[1:]
+	open := strings.IndexByte(body, '[')
+	if open < 0 {
+		return body, "", false, !strings.ContainsRune(body, ']')
+	}
+	name, arg = body[:open], body[open+1:]
+	if name == "" || len(arg) < 2 || arg[len(arg)-1] != ']' {
+		return "", "", false, false
+	}
+	arg = arg[:len(arg)-1]
+	if strings.ContainsAny(arg, "[]") {
+		return "", "", false, false
+	}
+	return name, arg, true, true
+}
+
+// parseArg checks the argument text against what the field takes.
+func parseArg(kind ArgKind, text string, has bool) (Arg, error) {
+	switch {
+	case !has && kind == ArgIndexRequired:
+		return Arg{}, errNeedsIndex
+	case !has:
+		return Arg{}, nil
+	case kind == ArgNone:
+		return Arg{}, errNoArgument
+	case kind == ArgKeyOptional:
+		return Arg{Present: true, Key: text}, nil
+	}
+	n, ok := parseIndex(text)
+	if !ok {
+		return Arg{}, fmt.Errorf("%w, not %q", errBadIndex, text)
+	}
+	return Arg{Present: true, Index: n}, nil
+}
+
+// parseIndex parses a decimal index without sign or leading zeros, as
+// libsinsp writes them, up to MaxWalk.
+func parseIndex(s string) (int, bool) {
+	if s == "" || len(s) > 1 && s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > MaxWalk {
+		return 0, false
+	}
+	return n, true
+}
+
+// Len returns the number of fields in p.
+func (p *Plan) Len() int { return len(p.items) }
+
+// FieldText returns field i as written, without its '%': "proc.aname[2]".
+func (p *Plan) FieldText(i int) string { return p.items[i].text }
+
+// Needs returns the Thread members that p's fields read, for the host to
+// read from its table.
+func (p *Plan) Needs() Need { return p.needs }
+
+// String returns the fields string p was compiled from, normalised to
+// single spaces.
+func (p *Plan) String() string {
+	var b strings.Builder
+	for i := range p.items {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('%')
+		b.WriteString(p.items[i].text)
+	}
+	return b.String()
+}
+
+// CheckEvent returns an error matching ErrEvent, naming the first field
+// of p and the event, when that field cannot be evaluated on events with
+// the given code.
+func (p *Plan) CheckEvent(code uint16) error {
+	for i := range p.items {
+		f := p.items[i].f
+		if f.Events == nil || f.Events(code) {
+			continue
+		}
+		name := event.Name(code)
+		if name == "" {
+			name = "unknown"
+		}
+		return fmt.Errorf("field %q %w on %s events (code %d)",
+			f.Name, ErrEvent, name, code)
+	}
+	return nil
+}
+
+// Render appends p's profile key for the event in c to dst: each field's
+// value, separated by one NUL byte. Values never contain NUL, so the key
+// is unambiguous; a field without a value leaves its slot empty. Render
+// does not allocate beyond growing dst.
+func (p *Plan) Render(dst []byte, c *Ctx) []byte {
+	for i := range p.items {
+		if i > 0 {
+			dst = append(dst, 0)
+		}
+		dst, _ = p.RenderField(dst, i, c)
+	}
+	return dst
+}
+
+// RenderField appends the value of field i alone to dst, in libsinsp's
+// plain-text form, and reports whether it has one. Without a value dst is
+// returned unchanged.
+func (p *Plan) RenderField(dst []byte, i int, c *Ctx) ([]byte, bool) {
+	it := &p.items[i]
+	n := len(dst)
+	out, ok := it.f.Eval(c, it.arg, dst)
+	if !ok {
+		return out[:n], false
+	}
+	return out, true
+}
+
+// Display appends the display form of a profile key to dst: the values
+// separated by single spaces, as anomaly.count_min_sketch.profile shows
+// them.
+func Display(dst, key []byte) []byte {
+	n := len(dst)
+	dst = append(dst, key...)
+	for i := n; i < len(dst); i++ {
+		if dst[i] == 0 {
+			dst[i] = ' '
+		}
+	}
+	return dst
+}
