@@ -1,0 +1,245 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../internal/abi
+#include <stdlib.h>
+#include <string.h>
+#include "abi.h"
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/abi"
+	"github.com/falco-anomalydetection/anomalydetection/internal/config"
+	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+)
+
+// static holds the C strings returned before any instance exists. They
+// are built once, on first use, and never freed: the host may keep them.
+var static struct {
+	once                               sync.Once
+	api, version, name, description    *C.char
+	contact, schema, fields, sources   *C.char
+	schemaVersion, noInstance          *C.char
+}
+
+func cstatic(p **C.char) *C.char {
+	static.once.Do(func() {
+		static.api = C.CString(requiredAPI)
+		static.version = C.CString(pluginVersion)
+		static.name = C.CString(pluginName)
+		static.description = C.CString(pluginDescription)
+		static.contact = C.CString(pluginContact)
+		static.schema = C.CString(config.Schema())
+		static.fields = C.CString(detector.FieldsJSON())
+		static.sources = C.CString(eventSources)
+		static.schemaVersion = C.CString(requiredSchema)
+		static.noInstance = C.CString("no such plugin instance")
+	})
+	return *p
+}
+
+// guard turns a panic in an export into a logged error and the export's
+// failure value (set by onPanic), so that Falco keeps running.
+func guard(where string, onPanic func()) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "[anomalydetection] ERROR panic in plugin_%s recovered: %v\n%s",
+		where, r, debug.Stack())
+	if onPanic != nil {
+		onPanic()
+	}
+}
+
+// Instances live behind small integer handles, never Go pointers: the
+// host gets the slot number plus one, so a handle is never NULL. Slots
+// are reused only after destroy, which the API allows.
+const maxInstances = 256
+
+var (
+	slots   [maxInstances]atomic.Pointer[instance]
+	slotsMu sync.Mutex
+)
+
+func lookup(h uintptr) *instance {
+	if h == 0 || h > maxInstances {
+		return nil
+	}
+	return slots[h-1].Load()
+}
+
+func register(inst *instance) (uintptr, error) {
+	slotsMu.Lock()
+	defer slotsMu.Unlock()
+	for i := range slots {
+		if slots[i].Load() == nil {
+			slots[i].Store(inst)
+			return uintptr(i + 1), nil
+		}
+	}
+	return 0, errors.New("too many live plugin instances")
+}
+
+// instance is one initialised plugin: what init built plus the C memory
+// the host reads results from.
+type instance struct {
+	det    *detector.Detector
+	tables *abi.Tables
+	state  *abi.State
+	lists  detector.ListStore
+	log    *slog.Logger
+
+	errBuf *C.char // ABI_MAX_ERRLEN bytes
+	types  *C.uint16_t
+	ntypes uint32
+
+	// Extraction results: one slot per field of the current call.
+	resU64  *C.uint64_t
+	resStr  **C.char
+	resCap  int
+	strArea *C.char
+	strCap  int
+	scratch []byte
+	offsets []int
+}
+
+// initInstance builds an instance from the init input. It always
+// registers the instance, even on failure, so that the host can read the
+// error with plugin_get_last_error; a failed instance holds nothing else.
+func initInstance(in unsafe.Pointer) (uintptr, error) {
+	inst := &instance{errBuf: (*C.char)(C.calloc(1, C.ABI_MAX_ERRLEN))}
+	h, err := register(inst)
+	if err != nil {
+		C.free(unsafe.Pointer(inst.errBuf))
+		return 0, err
+	}
+	if err := inst.init(in); err != nil {
+		inst.setError(err)
+		inst.release()
+		return h, err
+	}
+	return h, nil
+}
+
+func (inst *instance) init(in unsafe.Pointer) error {
+	tables, err := abi.OpenTables(in)
+	if err != nil {
+		return fmt.Errorf("threads table: %w", err)
+	}
+	inst.tables = tables
+	inst.log = abi.NewLogger(abi.LogFunc(in, tables.Gen()), abi.Owner(in), slog.LevelInfo)
+	inst.log.Info("starting", "version", pluginVersion, "host", tables.Gen().String())
+	for _, n := range tables.Notes {
+		inst.log.Info(n)
+	}
+
+	det, err := detector.New(abi.Config(in), inst.log)
+	if err != nil {
+		return fmt.Errorf("init_config: %w", err)
+	}
+	inst.det = det
+	tables.Configure(det.Need())
+	inst.state = abi.NewState(tables)
+	if tables.Gen() == abi.Gen32 {
+		inst.lists = inst.state
+	}
+	inst.setTypes(det.Codes())
+	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
+	return nil
+}
+
+// noEvents is what the plugin subscribes to when it counts nothing: the
+// plugin event code, which never occurs on the syscall source. An empty
+// list would mean "every event" to the host.
+const noEvents = 322
+
+func (inst *instance) setTypes(codes []uint16) {
+	if len(codes) == 0 {
+		codes = []uint16{noEvents}
+	}
+	inst.types = (*C.uint16_t)(C.malloc(C.size_t(2 * len(codes))))
+	copy(unsafe.Slice((*uint16)(unsafe.Pointer(inst.types)), len(codes)), codes)
+	inst.ntypes = uint32(len(codes))
+}
+
+func eventTypes(h uintptr, n *uint32) unsafe.Pointer {
+	*n = 0
+	inst := lookup(h)
+	if inst == nil || inst.types == nil {
+		return nil
+	}
+	*n = inst.ntypes
+	return unsafe.Pointer(inst.types)
+}
+
+func (inst *instance) setError(err error) {
+	msg := err.Error()
+	if len(msg) >= C.ABI_MAX_ERRLEN {
+		msg = msg[:C.ABI_MAX_ERRLEN-1]
+	}
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(inst.errBuf)), C.ABI_MAX_ERRLEN)
+	n := copy(buf, msg)
+	buf[n] = 0
+	if inst.log != nil {
+		inst.log.Error("init failed", "error", msg)
+	}
+}
+
+func (inst *instance) lastError() unsafe.Pointer { return unsafe.Pointer(inst.errBuf) }
+
+// destroyInstance frees everything the instance owns. It never blocks:
+// the plugin runs no goroutines.
+func destroyInstance(h uintptr) {
+	inst := lookup(h)
+	if inst == nil {
+		return
+	}
+	slots[h-1].Store(nil)
+	if inst.log != nil && inst.det != nil {
+		inst.log.Info("stopping", "stats", fmt.Sprintf("%+v", inst.det.Stats()))
+	}
+	inst.release()
+	C.free(unsafe.Pointer(inst.errBuf))
+}
+
+// release frees what init built, keeping the error buffer.
+func (inst *instance) release() {
+	if inst.state != nil {
+		inst.state.Close()
+	}
+	if inst.tables != nil {
+		inst.tables.Close()
+	}
+	C.free(unsafe.Pointer(inst.types))
+	C.free(unsafe.Pointer(inst.resU64))
+	C.free(unsafe.Pointer(inst.resStr))
+	C.free(unsafe.Pointer(inst.strArea))
+	inst.state, inst.tables, inst.det, inst.lists = nil, nil, nil, nil
+	inst.types, inst.resU64, inst.resStr, inst.strArea = nil, nil, nil, nil
+}
+
+// eventBytes views the host's event as bytes, len taken from its header.
+func eventBytes(evt unsafe.Pointer) []byte {
+	if evt == nil {
+		return nil
+	}
+	hdr := unsafe.Slice((*byte)(evt), event.HeaderSize)
+	n := binary.LittleEndian.Uint32(hdr[16:20])
+	if n < event.HeaderSize {
+		return hdr
+	}
+	return unsafe.Slice((*byte)(evt), n)
+}
