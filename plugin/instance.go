@@ -28,10 +28,10 @@ import (
 // static holds the C strings returned before any instance exists. They
 // are built once, on first use, and never freed: the host may keep them.
 var static struct {
-	once                               sync.Once
-	api, version, name, description    *C.char
-	contact, schema, fields, sources   *C.char
-	schemaVersion, noInstance          *C.char
+	once                             sync.Once
+	api, version, name, description  *C.char
+	contact, schema, fields, sources *C.char
+	schemaVersion, noInstance        *C.char
 }
 
 func cstatic(p **C.char) *C.char {

@@ -65,10 +65,10 @@ type prof struct {
 type state uint8
 
 const (
-	stNone     state = iota // nothing computed for this event
-	stRendered              // key and hash computed
-	stEstimated             // est holds the estimate (after counting or estimating)
-	stNoValue               // the profile has no value on this event
+	stNone      state = iota // nothing computed for this event
+	stRendered               // key and hash computed
+	stEstimated              // est holds the estimate (after counting or estimating)
+	stNoValue                // the profile has no value on this event
 )
 
 // New decodes the init configuration, compiles every profile and builds
