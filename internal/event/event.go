@@ -63,10 +63,7 @@ func Decode(raw []byte) (Event, error) {
 		return Event{}, ErrParamLen
 	}
 	e.data = HeaderSize + int(table)
-	total := uint64(e.data)
-	for i := 0; i < int(e.NParams); i++ {
-		total += uint64(e.paramLen(i))
-	}
+	total := uint64(e.data) + sumLens(raw[HeaderSize:e.data], e.lenSize)
 	if total > uint64(len(raw)) {
 		return Event{}, ErrParamLen
 	}
@@ -83,6 +80,29 @@ func LargePayload(t uint16) bool {
 // Raw returns the event's bytes, header included.
 func (e *Event) Raw() []byte { return e.raw }
 
+// sumLens adds up the lengths in a parameter length table whose entries
+// are size bytes long (2 or 4).
+func sumLens(table []byte, size int) uint64 {
+	var n uint64
+	if size == 4 {
+		for ; len(table) >= 4; table = table[4:] {
+			n += uint64(binary.LittleEndian.Uint32(table))
+		}
+		return n
+	}
+	// Four uint16 lengths at a time: add them pairwise in 32-bit lanes,
+	// which cannot overflow, then add the two lanes.
+	for ; len(table) >= 8; table = table[8:] {
+		x := binary.LittleEndian.Uint64(table)
+		y := x&0x0000ffff0000ffff + x>>16&0x0000ffff0000ffff
+		n += y&0xffffffff + y>>32
+	}
+	for ; len(table) >= 2; table = table[2:] {
+		n += uint64(binary.LittleEndian.Uint16(table))
+	}
+	return n
+}
+
 func (e *Event) paramLen(i int) int {
 	off := HeaderSize + i*e.lenSize
 	if e.lenSize == 4 {
@@ -98,10 +118,9 @@ func (e *Event) Param(i int) ([]byte, bool) {
 	if i < 0 || i >= int(e.NParams) || e.raw == nil {
 		return nil, false
 	}
-	off := e.data
-	for j := 0; j < i; j++ {
-		off += e.paramLen(j)
-	}
+	// Decode checked that all lengths fit in the event, so the sums
+	// below stay in bounds.
+	off := e.data + int(sumLens(e.raw[HeaderSize:HeaderSize+i*e.lenSize], e.lenSize))
 	return e.raw[off : off+e.paramLen(i)], true
 }
 

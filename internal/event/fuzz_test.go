@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"net/netip"
 	"testing"
@@ -34,6 +35,11 @@ func FuzzDecode(f *testing.F) {
 		if len(ev) < HeaderSize || len(ev) > len(raw) || &ev[0] != &raw[0] {
 			t.Fatalf("Raw() is not a prefix of the input")
 		}
+		size := 2
+		if LargePayload(e.Type) {
+			size = 4
+		}
+		off := HeaderSize + size*int(e.NParams) // naive offsets, for reference
 		params := make([][]byte, e.NParams)
 		for i := range params {
 			p, ok := e.Param(i)
@@ -43,6 +49,14 @@ func FuzzDecode(f *testing.F) {
 			if !inside(p, ev) {
 				t.Fatalf("param %d outside the event", i)
 			}
+			n := int(binary.LittleEndian.Uint16(ev[HeaderSize+size*i:]))
+			if size == 4 {
+				n = int(binary.LittleEndian.Uint32(ev[HeaderSize+size*i:]))
+			}
+			if len(p) != n || (n > 0 && &p[0] != &ev[off]) {
+				t.Fatalf("param %d: %d bytes at the wrong place, want %d at %d", i, len(p), n, off)
+			}
+			off += n
 			e.Int64(i)
 			e.Uint64(i)
 			e.Uint32(i)

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"net/netip"
@@ -88,10 +89,8 @@ func port(b []byte) uint16 { return binary.LittleEndian.Uint16(b) }
 
 // cString returns b up to its first NUL, or all of b when it has none.
 func cString(b []byte) []byte {
-	for i, c := range b {
-		if c == 0 {
-			return b[:i]
-		}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
 	}
 	return b
 }
