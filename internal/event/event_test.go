@@ -97,33 +97,33 @@ func TestAccessors(t *testing.T) {
 	)
 	e := mustDecode(t, raw)
 	tests := []struct {
-		name string
-		got  func() (string, bool)
+		read string // accessor
+		i    int
 		want string
 		ok   bool
 	}{
-		{"Int64", func() (string, bool) { v, ok := e.Int64(0); return fmt.Sprint(v), ok }, "-2", true},
-		{"Int64 wrong size", func() (string, bool) { v, ok := e.Int64(2); return fmt.Sprint(v), ok }, "0", false},
-		{"Int64 empty", func() (string, bool) { v, ok := e.Int64(3); return fmt.Sprint(v), ok }, "0", false},
-		{"Uint64", func() (string, bool) { v, ok := e.Uint64(4); return fmt.Sprint(v), ok }, "9223372036854775813", true},
-		{"Uint64 wrong size", func() (string, bool) { v, ok := e.Uint64(1); return fmt.Sprint(v), ok }, "0", false},
-		{"Uint32", func() (string, bool) { v, ok := e.Uint32(2); return fmt.Sprint(v), ok }, "3735928559", true},
-		{"Uint32 wrong size", func() (string, bool) { v, ok := e.Uint32(0); return fmt.Sprint(v), ok }, "0", false},
-		{"String", func() (string, bool) { v, ok := e.String(1); return string(v), ok }, "/etc/passwd", true},
-		{"String empty", func() (string, bool) { v, ok := e.String(3); return string(v), ok }, "", false},
-		{"String first NUL", func() (string, bool) { v, ok := e.String(5); return string(v), ok }, "a", true},
-		{"String no NUL", func() (string, bool) { v, ok := e.String(6); return string(v), ok }, "no-nul", true},
-		{"String lone NUL", func() (string, bool) { v, ok := e.String(7); return string(v), ok }, "", true},
-		{"Bytes keeps inner NUL", func() (string, bool) { v, ok := e.Bytes(5); return string(v), ok }, "a\x00b", true},
-		{"Bytes empty", func() (string, bool) { v, ok := e.Bytes(3); return string(v), ok }, "", false},
-		{"Param empty", func() (string, bool) { v, ok := e.Param(3); return fmt.Sprint(len(v)), ok }, "0", true},
-		{"Param past end", func() (string, bool) { v, ok := e.Param(8); return string(v), ok }, "", false},
-		{"Param negative", func() (string, bool) { v, ok := e.Param(-1); return string(v), ok }, "", false},
-		{"Param huge", func() (string, bool) { v, ok := e.Param(1 << 40); return string(v), ok }, "", false},
+		{"Int64", 0, "-2", true},
+		{"Int64", 2, "0", false}, // wrong size
+		{"Int64", 3, "0", false}, // empty
+		{"Uint64", 4, "9223372036854775813", true},
+		{"Uint64", 1, "0", false},
+		{"Uint32", 2, "3735928559", true},
+		{"Uint32", 0, "0", false},
+		{"String", 1, "/etc/passwd", true},
+		{"String", 3, "", false},
+		{"String", 5, "a", true}, // up to the first NUL
+		{"String", 6, "no-nul", true},
+		{"String", 7, "", true}, // a lone NUL is the empty string
+		{"Bytes", 5, "a\x00b", true},
+		{"Bytes", 3, "", false},
+		{"Param", 3, "", true}, // empty but present
+		{"Param", 8, "", false},
+		{"Param", -1, "", false},
+		{"Param", 1 << 40, "", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := tt.got()
+		t.Run(fmt.Sprintf("%s(%d)", tt.read, tt.i), func(t *testing.T) {
+			got, ok := readParam(&e, tt.read, tt.i)
 			if got != tt.want || ok != tt.ok {
 				t.Errorf("got %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
 			}
@@ -137,6 +137,34 @@ func TestAccessors(t *testing.T) {
 	if _, ok := zero.SockTuple(0); ok {
 		t.Error("zero Event has a tuple")
 	}
+}
+
+// readParam reads parameter i with the accessor named read and renders
+// the value as a string.
+func readParam(e *Event, read string, i int) (string, bool) {
+	var v any
+	var ok bool
+	switch read {
+	case "Int64":
+		v, ok = e.Int64(i)
+	case "Uint64":
+		v, ok = e.Uint64(i)
+	case "Uint32":
+		v, ok = e.Uint32(i)
+	case "String":
+		var b []byte
+		b, ok = e.String(i)
+		v = string(b)
+	case "Bytes":
+		var b []byte
+		b, ok = e.Bytes(i)
+		v = string(b)
+	case "Param":
+		var b []byte
+		b, ok = e.Param(i)
+		v = string(b)
+	}
+	return fmt.Sprint(v), ok
 }
 
 func TestLargePayload(t *testing.T) {
