@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -128,7 +130,9 @@ func (c *Config) Lookup(name string) (int, bool) {
 // ProfileCheck validates a profile's fields string against the event codes
 // it is counted on. It is supplied by the caller (the profile compiler),
 // which knows the fields; Parse prefixes its error with the path of the
-// profile's fields. codes holds resolved exit codes without duplicates.
+// profile's fields. codes holds resolved exit codes without duplicates;
+// it is a copy the check may keep. A panic in the check is recovered and
+// returned as an error, so a bug there fails init rather than Falco.
 type ProfileCheck func(fields string, codes []uint16) error
 
 // Parse decodes raw, the init configuration exactly as plugin_init
@@ -243,11 +247,25 @@ func parseSketch(cfg *Config, n *node, check ProfileCheck) error {
 	}
 	for i := range cfg.Profiles {
 		p := &cfg.Profiles[i]
-		if err := check(p.Fields, p.EventCodes); err != nil {
+		if err := runCheck(check, p.Fields, p.EventCodes); err != nil {
 			return &Error{Path: p.Path + "." + keyFields, Err: err}
 		}
 	}
 	return nil
+}
+
+// errCheckPanic wraps the value of a panicking ProfileCheck.
+var errCheckPanic = errors.New("profile check panicked")
+
+// runCheck calls check, turning a panic into an error: a bug in the
+// profile compiler must fail init, not take Falco down.
+func runCheck(check ProfileCheck, fields string, codes []uint16) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errCheckPanic, r)
+		}
+	}()
+	return check(fields, slices.Clone(codes))
 }
 
 func parseEnabled(n *node) (bool, error) {

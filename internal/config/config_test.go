@@ -349,6 +349,29 @@ func TestParseCheckError(t *testing.T) {
 	}
 }
 
+// TestParseCheckPanic checks that a panicking check fails Parse instead
+// of the process, and cannot scribble on the profile's codes.
+func TestParseCheckPanic(t *testing.T) {
+	raw := readFile(t, "seed_readme.good.json")
+	_, err := Parse(raw, func(_ string, codes []uint16) error {
+		codes[0] = 0
+		panic("index out of range")
+	})
+
+	want := pp0 + ".fields: profile check panicked: index out of range"
+	if !errors.Is(err, errCheckPanic) || err.Error() != want {
+		t.Errorf("Parse error %v, want %q", err, want)
+	}
+
+	cfg, err := Parse(raw, func(_ string, codes []uint16) error {
+		codes[0] = 0
+		return nil
+	})
+	if err != nil || cfg.Profiles[0].EventCodes[0] != 293 {
+		t.Errorf("the check changed the profile's codes: %v, %v", cfg, err)
+	}
+}
+
 // TestParseNilCheck checks that a nil check skips the fields validation
 // and nothing else.
 func TestParseNilCheck(t *testing.T) {
