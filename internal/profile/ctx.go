@@ -208,17 +208,18 @@ func inPidNS(t *Thread) bool {
 // tid is the id, when the table has it; otherwise the oldest entry of the
 // unbroken run of ancestors, through each thread's own ptid and starting
 // at the parent, that share the id. It returns nil when the id is -1 or no
-// entry qualifies. The walk stops at an entry that is its own parent and
-// after MaxWalk steps, where libsinsp detects cycles instead.
+// entry qualifies.
+//
+// On a corrupt table whose ptid chain loops, the walk stops once it has
+// seen the loop (Brent's method, which needs no extra lookups) and after
+// MaxWalk steps in any case. libsinsp detects loops with two pointers
+// instead, so on such a table the two may name different leaders.
 func (c *Ctx) leader(idOf func(*Thread) int64) *Thread {
 	t := c.Thread
-	if t == nil {
+	if t == nil || idOf(t) == -1 {
 		return nil
 	}
 	id := idOf(t)
-	if id == -1 {
-		return nil
-	}
 	if !inPidNS(t) {
 		if l := c.lookup(id); l != nil {
 			return l
@@ -226,15 +227,38 @@ func (c *Ctx) leader(idOf func(*Thread) int64) *Thread {
 	}
 	var found *Thread
 	p := c.lookup(t.Ptid)
-	for n := 0; p != nil && p.Tid != -1 && n < MaxWalk; n++ {
-		if idOf(p) != id {
-			break
-		}
+	loop := loopCheck{}
+	for n := 0; p != nil && p.Tid != -1 && idOf(p) == id; n++ {
 		found = p
-		if p.Ptid == p.Tid {
+		if n == MaxWalk || loop.seen(p.Tid) {
 			break
 		}
 		p = c.lookup(p.Ptid)
 	}
 	return found
+}
+
+// loopCheck detects a loop in a sequence of tids with Brent's method: it
+// remembers the tid at each power-of-two step and reports when the
+// sequence comes back to it, within three times the length of the
+// sequence up to the end of its first loop.
+type loopCheck struct {
+	mark        int64
+	power, step int
+}
+
+// seen records tid and reports whether the sequence has looped.
+func (l *loopCheck) seen(tid int64) bool {
+	if l.power == 0 {
+		l.mark, l.power = tid, 1
+		return false
+	}
+	if tid == l.mark {
+		return true
+	}
+	l.step++
+	if l.step == l.power {
+		l.mark, l.power, l.step = tid, 2*l.power, 0
+	}
+	return false
 }

@@ -29,9 +29,13 @@ func read(sel selector, v value) evalFunc {
 }
 
 // readOrEmpty is read where a missing entry renders as "" rather than no
-// value, as the leader fields (proc.sname, proc.vpgid.name, ...) do.
+// value, as the leader fields (proc.sname, proc.vpgid.name, ...) do. An
+// event without a thread entry still gives no value.
 func readOrEmpty(sel selector, v value) evalFunc {
 	return func(c *Ctx, a Arg, dst []byte) ([]byte, bool) {
+		if c.Thread == nil {
+			return dst, false
+		}
 		t := sel(c, a)
 		if t == nil {
 			return dst, true

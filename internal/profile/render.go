@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -53,26 +54,38 @@ func appendJoined(dst []byte, list string, sep byte) []byte {
 	if list != "" && list[len(list)-1] == 0 {
 		list = list[:len(list)-1]
 	}
-	start := len(dst)
+	i := len(dst)
 	dst = append(dst, list...)
-	for i := start; i < len(dst); i++ {
-		if dst[i] == 0 {
-			dst[i] = sep
+	for {
+		k := bytes.IndexByte(dst[i:], 0)
+		if k < 0 {
+			return dst
 		}
+		dst[i+k] = sep
+		i += k + 1
 	}
-	return dst
 }
 
 // lookupEnv returns the value of the first entry of env that is exactly
 // name, '=', then at least one byte, with surrounding white space
 // trimmed: libsinsp's get_env. It returns "" when no entry matches.
 func lookupEnv(env, name string) string {
-	for env != "" {
-		var e string
-		e, env = nextEntry(env)
-		if len(e) > len(name)+1 && e[len(name)] == '=' &&
-			e[:len(name)] == name {
-			return trimSpace(e[len(name)+1:])
+	if name == "" {
+		return ""
+	}
+	for i := 0; i < len(env); {
+		j := strings.Index(env[i:], name)
+		if j < 0 {
+			return ""
+		}
+		start := i + j
+		i = start + 1
+		if start > 0 && env[start-1] != 0 {
+			continue // name in the middle of an entry
+		}
+		entry, _ := nextEntry(env[start:])
+		if len(entry) > len(name)+1 && entry[len(name)] == '=' {
+			return trimSpace(entry[len(name)+1:])
 		}
 	}
 	return ""
@@ -106,13 +119,15 @@ const (
 
 // appendEscaped appends s with LineageSep and LineageEscape escaped.
 func appendEscaped(dst []byte, s string) []byte {
-	for {
-		i := strings.IndexAny(s, "|\\")
-		if i < 0 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:i]...)
-		dst = append(dst, LineageEscape, s[i])
-		s = s[i+1:]
+	if strings.IndexByte(s, LineageSep) < 0 &&
+		strings.IndexByte(s, LineageEscape) < 0 {
+		return append(dst, s...)
 	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == LineageSep || s[i] == LineageEscape {
+			dst = append(dst, LineageEscape)
+		}
+		dst = append(dst, s[i])
+	}
+	return dst
 }
