@@ -141,9 +141,12 @@ type ProfileCheck func(fields string, codes []uint16) error
 // everything else has been validated; a nil check skips that step.
 //
 // Decoding is strict: unknown keys, duplicate keys and values of the wrong
-// type are errors. Parse stops at the first error, in document order
-// within each section, and returns it as an *Error naming the path of the
-// bad value and quoting the value. It never panics.
+// type are errors. Parse stops at the first error and returns it as an
+// *Error naming the path of the bad value and quoting the value. Within an
+// object, unknown keys are reported first; then the options are checked
+// in the order enabled, update_mode, n_sketches, gamma_eps, rows_cols,
+// behavior_profiles (profile by profile), then the list lengths, then
+// check. It never panics.
 func Parse(raw string, check ProfileCheck) (*Config, error) {
 	cfg := &Config{}
 	raw = strings.TrimSpace(raw)
