@@ -3,6 +3,11 @@
 // parameter, then the parameters back to back. Every read is bounds-checked
 // against the event's own length, so a malformed event yields "no value",
 // never a panic.
+//
+// The package also knows the event codes (codes.go), the parameter layouts
+// of the exit events the plugin reads (params.go), the socket tuple format
+// (socktuple.go), and can encode events for tests and the test host
+// (encode.go).
 package event
 
 import (
