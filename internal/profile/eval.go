@@ -153,6 +153,12 @@ func withArgs(v value) value {
 
 // cmdline renders libsinsp's command line: comm, then each argument
 // preceded by a space.
+//
+// libsinsp renders proc.cmdline from a string it caches when the
+// arguments are set, which plugins cannot read; this rebuilds it from
+// the current comm and arguments. The two agreed on every golden record,
+// but libsinsp does not promise it: should libsinsp ever update comm
+// without the arguments, the two would differ.
 func cmdline(t *Thread, dst []byte) ([]byte, bool) {
 	dst = append(dst, t.Comm...)
 	if t.Args != "" {

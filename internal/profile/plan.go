@@ -12,15 +12,17 @@ import (
 // Errors returned by Compile and CheckEvent, wrapped with the token or
 // field at fault; test for them with errors.Is.
 var (
-	// ErrEmpty: the fields string holds no field.
+	// ErrEmpty means the fields string holds no field.
 	ErrEmpty = errors.New("no fields")
-	// ErrMalformed: a token is not %name or %name[arg].
+	// ErrMalformed means a token is not %name or %name[arg].
 	ErrMalformed = errors.New("malformed field")
-	// ErrUnknownField: no field has that name.
+	// ErrUnknownField means no field has that name.
 	ErrUnknownField = errors.New("unknown field")
-	// ErrArgument: the argument does not fit the field.
+	// ErrArgument means the argument does not fit the field: one where
+	// the field takes none, none where it needs an index, or an index
+	// that is not decimal without leading zeros from 0 to MaxWalk.
 	ErrArgument = errors.New("bad argument")
-	// ErrEvent: a field cannot be evaluated on an event type.
+	// ErrEvent means a field cannot be evaluated on an event type.
 	ErrEvent = errors.New("cannot be evaluated")
 )
 
@@ -35,7 +37,10 @@ var (
 // argError is an argument problem; it matches ErrArgument.
 type argError string
 
-func (e argError) Error() string        { return string(e) }
+// Error returns the problem, as in "takes no argument".
+func (e argError) Error() string { return string(e) }
+
+// Is makes every argError match ErrArgument.
 func (e argError) Is(target error) bool { return target == ErrArgument }
 
 // item is one compiled field of a plan.

@@ -35,6 +35,12 @@ func (fc fieldCase) run(t *testing.T) {
 	c := NewCtx()
 	c.Reset(rawEvent(t, tid, event.ExecveX), s)
 	got, ok := p.RenderField(nil, 0, c)
+	c.Reset(rawEvent(t, tid, event.ExecveX), maskedState{s, p.Needs()})
+	if masked, mok := p.RenderField(nil, 0, c); mok != ok ||
+		string(masked) != string(got) {
+		t.Errorf("%s: Needs incomplete: %q with all members, %q with "+
+			"the declared ones", fc.field, got, masked)
+	}
 	switch {
 	case fc.none && ok:
 		t.Errorf("%s = %q, want no value", fc.field, got)
