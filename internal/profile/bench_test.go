@@ -84,6 +84,30 @@ func benchEnv() string {
 	return list(append(env, "HOME=/home/alice", "PATH=/usr/bin:/bin")...)
 }
 
+// seedEvent returns the benchmark's event of the given type on gcc (tid
+// 760): its execve, or its openat of fd 3.
+func seedEvent(tb testing.TB, code uint16) *event.Event {
+	tb.Helper()
+	var raw []byte
+	switch code {
+	case event.ExecveX:
+		raw = event.EncodeExecve(event.ExecEvent{Tid: 760, Pid: 760,
+			Ptid: 750, Exe: "gcc", Comm: "gcc", Args: []string{"-O2", "-c"},
+			Cwd: "/home/alice/src/project/", Tty: 34817, Vpgid: 740})
+	case event.OpenatX:
+		raw = event.EncodeOpenat(event.FileEvent{Tid: 760, FD: 3,
+			DirFD: -100, Path: "src/module/component/impl.c", Dev: 2049,
+			Ino: 1234567})
+	default:
+		return rawEvent(tb, 760, code)
+	}
+	ev, err := event.Decode(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &ev
+}
+
 // mustCompile compiles a plan or skips when a field is not in the table
 // yet (the fd fields land separately).
 func mustCompile(tb testing.TB, fields string) *Plan {
@@ -101,25 +125,28 @@ func mustCompile(tb testing.TB, fields string) *Plan {
 // TestSeedLookups pins how many State.Thread calls the seed profiles
 // make per event: the plugin pays a host crossing for each.
 func TestSeedLookups(t *testing.T) {
+	exec, open := event.ExecveX, event.OpenatX
 	cases := []struct {
 		name      string
 		container bool
+		code      uint16
 		plans     []string
 		want      int
 	}{
-		{"exec profile", false, []string{seedExec}, 5},
-		{"args profile", false, []string{seedArgs}, 1},
-		{"execve event", false, []string{seedExec, seedArgs}, 5},
-		{"exec profile twice", false, []string{seedExec, seedExec}, 5},
-		{"container exec profile", true, []string{seedExec}, 4},
-		{"lineage join", false,
+		{"exec profile", false, exec, []string{seedExec}, 5},
+		{"args profile", false, exec, []string{seedArgs}, 1},
+		{"execve event", false, exec, []string{seedExec, seedArgs}, 5},
+		{"exec profile twice", false, exec, []string{seedExec, seedExec}, 5},
+		{"container exec profile", true, exec, []string{seedExec}, 4},
+		{"openat event", false, open, []string{seedOpen}, 5},
+		{"lineage join", false, exec,
 			[]string{"%custom.proc.aname.lineage.join[4096]"}, 9},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := benchWorld(tc.container)
 			c := NewCtx()
-			c.Reset(rawEvent(t, 760, event.ExecveX), s)
+			c.Reset(seedEvent(t, tc.code), s)
 			for _, f := range tc.plans {
 				mustCompile(t, f).Render(nil, c)
 			}
@@ -136,19 +163,23 @@ func TestSeedRender(t *testing.T) {
 	c := NewCtx()
 	for _, tc := range []struct {
 		container bool
+		code      uint16
 		fields    string
 		want      string
 	}{
-		{false, seedExec, "host gcc sh make bash " + pad60("gcc") +
-			" 34817 make bash"},
-		{true, seedExec, "3ad7b26ded6d gcc sh make bash " + pad60("gcc") +
-			" 34817 make make"},
-		{false, seedArgs, "host -O2 -g -Wall -Wextra -fPIC " +
+		{false, event.ExecveX, seedExec, "host gcc sh make bash " +
+			pad60("gcc") + " 34817 make bash"},
+		{true, event.ExecveX, seedExec, "3ad7b26ded6d gcc sh make bash " +
+			pad60("gcc") + " 34817 make make"},
+		{false, event.OpenatX, seedOpen, "host gcc sh make bash " +
+			pad60("gcc") + " 34817 make bash " +
+			"/home/alice/src/project/src/module/component/impl.c"},
+		{false, event.ExecveX, seedArgs, "host -O2 -g -Wall -Wextra -fPIC " +
 			"-I/usr/include/some/long/include/dir -DNDEBUG -c " +
 			"src/module/component/implementation.c -o " +
 			"build/obj/module/component/implementation.o -MD"},
 	} {
-		c.Reset(rawEvent(t, 760, event.ExecveX), benchWorld(tc.container))
+		c.Reset(seedEvent(t, tc.code), benchWorld(tc.container))
 		key := mustCompile(t, tc.fields).Render(nil, c)
 		if got := string(Display(nil, key)); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.fields, got, tc.want)
@@ -158,7 +189,7 @@ func TestSeedRender(t *testing.T) {
 
 // benchRender measures Reset plus the rendering of plans on one event.
 func benchRender(b *testing.B, s *memState, code uint16, plans ...*Plan) {
-	ev := rawEvent(b, 760, code)
+	ev := seedEvent(b, code)
 	c := NewCtx()
 	buf := make([]byte, 0, 4096)
 	lookups := 0
