@@ -84,9 +84,6 @@ func New(raw string, log *slog.Logger) (*Detector, error) {
 
 	d := &Detector{cfg: cfg, ctx: profile.NewCtx()}
 	if !cfg.Enabled {
-		if len(cfg.Profiles) > 0 {
-			log.Warn("count_min_sketch.enabled is false: profiles are validated but nothing is counted")
-		}
 		return d, nil
 	}
 	for i := range cfg.Profiles {
