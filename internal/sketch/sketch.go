@@ -1,0 +1,285 @@
+package sketch
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Mode is the update rule of a sketch.
+type Mode uint8
+
+const (
+	// Conservative increments only the rows holding the key's current
+	// minimum, raising each to the new estimate. It never underestimates
+	// and over-counts much less than Plain on skewed streams, but it is
+	// not linear: merging two conservative sketches gives an upper bound,
+	// not the sketch of the combined stream.
+	Conservative Mode = 1
+
+	// Plain increments the key's counter in every row.
+	Plain Mode = 2
+)
+
+// String returns "conservative" or "plain".
+func (m Mode) String() string {
+	switch m {
+	case Conservative:
+		return "conservative"
+	case Plain:
+		return "plain"
+	}
+
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// ErrMode reports an update rule other than Conservative and Plain.
+var ErrMode = errors.New("unknown update mode")
+
+func (m Mode) valid() bool { return m == Conservative || m == Plain }
+
+// Sketch is a count-min sketch. Create one with New; the zero value is an
+// empty sketch with no rows, on which additions do nothing and estimates
+// are 0, until UnmarshalBinary fills it. The package documentation lists
+// which methods may run concurrently.
+type Sketch struct {
+	cells  []uint64 // rows*cols counters, row-major
+	rows   int
+	cols   int
+	mode   Mode
+	shared bool // writers store atomically; see WithConcurrentReads
+	seed   uint64
+	hk     hashKey
+}
+
+// sketchHeaderBytes is the fixed size of a Sketch value.
+const sketchHeaderBytes = int(unsafe.Sizeof(Sketch{}))
+
+// Option configures New.
+type Option func(*settings)
+
+type settings struct {
+	mode    Mode
+	seed    uint64
+	seedSet bool
+	shared  bool
+}
+
+// WithMode selects the update rule; the default is Conservative.
+func WithMode(m Mode) Option { return func(s *settings) { s.mode = m } }
+
+// WithSeed keys the hash with seed instead of a random one. Use it to
+// rebuild a sketch compatible with a stored one, or in tests; a fixed,
+// public seed gives up the protection against crafted collisions.
+func WithSeed(seed uint64) Option {
+	return func(s *settings) { s.seed, s.seedSet = seed, true }
+}
+
+// WithConcurrentReads lets the reader methods run on other goroutines
+// while the writer counts. Writers then store counters atomically, which
+// costs a locked instruction per changed counter on amd64.
+func WithConcurrentReads() Option { return func(s *settings) { s.shared = true } }
+
+// New returns a zeroed sketch of the given shape. Unless WithSeed is given,
+// the seed is drawn from crypto/rand. It allocates exactly shape.Cells()
+// counters.
+func New(shape Shape, opts ...Option) (*Sketch, error) {
+	if err := shape.Validate(); err != nil {
+		return nil, err
+	}
+
+	st := settings{mode: Conservative}
+	for _, o := range opts {
+		o(&st)
+	}
+
+	if !st.mode.valid() {
+		return nil, fmt.Errorf("mode %d: %w", st.mode, ErrMode)
+	}
+
+	if !st.seedSet {
+		var b [8]byte
+		// Go's crypto/rand.Read does not return errors: it reads the
+		// kernel's getrandom(2) on Linux, which cannot fail.
+		_, _ = rand.Read(b[:])
+		st.seed = binary.LittleEndian.Uint64(b[:])
+	}
+
+	return &Sketch{
+		cells:  make([]uint64, shape.Cells()),
+		rows:   shape.Rows,
+		cols:   shape.Cols,
+		mode:   st.mode,
+		shared: st.shared,
+		seed:   st.seed,
+		hk:     newHashKey(st.seed),
+	}, nil
+}
+
+// Shape returns the sketch's dimensions.
+func (s *Sketch) Shape() Shape { return Shape{Rows: s.rows, Cols: s.cols} }
+
+// Seed returns the seed that keys the sketch's hash.
+func (s *Sketch) Seed() uint64 { return s.seed }
+
+// Mode returns the sketch's update rule.
+func (s *Sketch) Mode() Mode { return s.mode }
+
+// ConcurrentReads reports whether the sketch was created with
+// WithConcurrentReads.
+func (s *Sketch) ConcurrentReads() bool { return s.shared }
+
+// Hash returns the hash of key under the sketch's seed, for use with the
+// Hash methods of this sketch or of any sketch with the same seed. It does
+// not allocate and is safe for concurrent use.
+func (s *Sketch) Hash(key []byte) uint64 { return s.hk.sum(key) }
+
+// HashString is Hash for a string key, without copying it.
+func (s *Sketch) HashString(key string) uint64 {
+	return s.hk.sum(unsafe.Slice(unsafe.StringData(key), len(key)))
+}
+
+// rowStep returns the step between the row positions of hash h. Row r
+// reads the high bits of h + r*step, scaled to the column count by a
+// multiply-shift (Lemire) instead of a modulo. The rotation makes the step
+// depend on the low half of h while row 0 depends on the high half, and
+// forcing it odd keeps the positions of the rows from coinciding.
+func rowStep(h uint64) uint64 { return bits.RotateLeft64(h, 32) | 1 }
+
+// col returns the column that position g selects among cols columns.
+func col(g uint64, cols int) int {
+	hi, _ := bits.Mul64(g, uint64(cols))
+	return int(hi)
+}
+
+// satAdd returns a+b, or the largest uint64 if the sum overflows.
+func satAdd(a, b uint64) uint64 {
+	sum, carry := bits.Add64(a, b, 0)
+	return sum | -carry
+}
+
+// store writes a counter, atomically when readers may run concurrently.
+func (s *Sketch) store(p *uint64, v uint64) {
+	if s.shared {
+		atomic.StoreUint64(p, v)
+		return
+	}
+	*p = v
+}
+
+// Add counts key n more times.
+func (s *Sketch) Add(key []byte, n uint64) { s.AddHash(s.hk.sum(key), n) }
+
+// AddString counts key n more times.
+func (s *Sketch) AddString(key string, n uint64) { s.AddHash(s.HashString(key), n) }
+
+// AddHash counts the key whose Hash is h n more times. Counters saturate
+// at the largest uint64 instead of wrapping.
+func (s *Sketch) AddHash(h, n uint64) { s.AddEstimateHash(h, n) }
+
+// Estimate returns the estimated count of key.
+func (s *Sketch) Estimate(key []byte) uint64 { return s.EstimateHash(s.hk.sum(key)) }
+
+// EstimateString returns the estimated count of key.
+func (s *Sketch) EstimateString(key string) uint64 {
+	return s.EstimateHash(s.HashString(key))
+}
+
+// EstimateHash returns the estimated count of the key whose Hash is h: the
+// minimum of its counters, never below the number of times it was added.
+func (s *Sketch) EstimateHash(h uint64) uint64 {
+	if len(s.cells) == 0 {
+		return 0
+	}
+
+	cells, cols := s.cells, s.cols
+	step := rowStep(h)
+	est := ^uint64(0)
+	base := 0
+	for range s.rows {
+		// Atomic loads are plain MOVs on amd64; they make concurrent
+		// readers race-free when the writer stores atomically.
+		est = min(est, atomic.LoadUint64(&cells[base+col(h, cols)]))
+		h += step
+		base += cols
+	}
+
+	return est
+}
+
+// AddEstimate counts key n more times and returns its new estimate.
+func (s *Sketch) AddEstimate(key []byte, n uint64) uint64 {
+	return s.AddEstimateHash(s.hk.sum(key), n)
+}
+
+// AddEstimateString counts key n more times and returns its new estimate.
+func (s *Sketch) AddEstimateString(key string, n uint64) uint64 {
+	return s.AddEstimateHash(s.HashString(key), n)
+}
+
+// AddEstimateHash counts the key whose Hash is h n more times and returns
+// its new estimate, in one pass over the counters. With n = 0 it is an
+// estimate.
+func (s *Sketch) AddEstimateHash(h, n uint64) uint64 {
+	if len(s.cells) == 0 {
+		return 0
+	}
+
+	if s.mode == Plain {
+		return s.addPlain(h, n)
+	}
+
+	return s.addConservative(h, n)
+}
+
+func (s *Sketch) addPlain(h, n uint64) uint64 {
+	cells, cols := s.cells, s.cols
+	step := rowStep(h)
+	est := ^uint64(0)
+	base := 0
+	for range s.rows {
+		p := &cells[base+col(h, cols)]
+		v := satAdd(*p, n)
+		s.store(p, v)
+		est = min(est, v)
+		h += step
+		base += cols
+	}
+
+	return est
+}
+
+func (s *Sketch) addConservative(h, n uint64) uint64 {
+	cells, cols := s.cells, s.cols
+	step := rowStep(h)
+
+	// First pass: the current estimate. The writer's own loads need no
+	// atomics: only the writer stores.
+	g, base := h, 0
+	est := ^uint64(0)
+	for range s.rows {
+		est = min(est, cells[base+col(g, cols)])
+		g += step
+		base += cols
+	}
+
+	next := satAdd(est, n)
+
+	// Second pass: raise the counters below the new estimate. The
+	// positions are recomputed rather than kept, so that any row count
+	// works without a buffer; the lines are in cache by now.
+	g, base = h, 0
+	for range s.rows {
+		if p := &cells[base+col(g, cols)]; *p < next {
+			s.store(p, next)
+		}
+		g += step
+		base += cols
+	}
+
+	return next
+}
