@@ -94,7 +94,8 @@ func New(raw string, log *slog.Logger) (*Detector, error) {
 		d.profiles = append(d.profiles, p)
 		log.Info("behavior profile ready", "index", i, "name", p.name,
 			"fields", cfg.Profiles[i].Fields, "event_codes", cfg.Profiles[i].EventCodes,
-			"rows", p.sk.Rows(), "cols", p.sk.Cols(), "bytes", p.sk.Bytes(),
+			"rows", p.sk.Shape().Rows, "cols", p.sk.Shape().Cols,
+			"bytes", p.sk.Shape().SizeBytes(),
 			"mode", cfg.UpdateMode.String(), "reset_timer_ms", cfg.Profiles[i].ResetTimerMS)
 	}
 	return d, nil
@@ -120,14 +121,11 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 	if err != nil {
 		return nil, fmt.Errorf("%s.fields: %w", cp.Path, err)
 	}
-	rows, cols := cp.Rows, cp.Cols
-	if !cp.HasRowsCols() {
-		rows, cols, err = sketch.DimsFor(cp.Gamma, cp.Eps)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", cp.ShapePath, err)
-		}
+	shape, err := shapeOf(cp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cp.ShapePath, err)
 	}
-	sk, err := sketch.New(rows, cols, sketchMode(mode))
+	sk, err := sketch.New(shape, sketch.WithMode(sketchMode(mode)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cp.ShapePath, err)
 	}
@@ -142,6 +140,20 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 	}
 	d.need |= plan.Needs()
 	return p, nil
+}
+
+// shapeOf returns the profile's sketch shape. Explicit rows and columns
+// beyond int are refused by Validate through the size limit.
+func shapeOf(cp *config.Profile) (sketch.Shape, error) {
+	if !cp.HasRowsCols() {
+		return sketch.ShapeFor(cp.Gamma, cp.Eps)
+	}
+	const maxInt = int(^uint(0) >> 1)
+	if cp.Rows > uint64(maxInt) || cp.Cols > uint64(maxInt) {
+		return sketch.Shape{}, fmt.Errorf("shape %d x %d is beyond the size limit", cp.Rows, cp.Cols)
+	}
+	shape := sketch.Shape{Rows: int(cp.Rows), Cols: int(cp.Cols)}
+	return shape, shape.Validate()
 }
 
 func sketchMode(m config.Mode) sketch.Mode {
