@@ -375,7 +375,8 @@ func fdNameRaw(c *Ctx, v *fdView, dst []byte) ([]byte, bool) {
 		return collapseSlashes(dst, n), true
 	case fdParams:
 		if v.lay.Socket() {
-			return dst, true
+			_, ok := paramType(c, v) // a socket libsinsp updated
+			return dst, ok
 		}
 		p, ok := eventPath(c, v)
 		if !ok {
