@@ -39,7 +39,7 @@ var documented = map[string]uint64{
 	"parse_input.table_reader": 16, "parse_input.table_writer": 48,
 	"parse_input.table_reader_ext": 96, "parse_input.table_writer_ext": 104,
 	"sizeof(parse_input)": 112,
-	"sizeof(metric)": 32, "metric.type": 8, "metric.value": 16, "metric.value_type": 24,
+	"sizeof(metric)":      32, "metric.type": 8, "metric.value": 16, "metric.value_type": 24,
 }
 
 func TestLayouts(t *testing.T) {

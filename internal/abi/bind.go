@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
@@ -119,7 +120,7 @@ func (t *Tables) bindThreadFields(listed []fieldInfo) error {
 			if m.need == 0 && m.name != "flags" {
 				return fmt.Errorf("threads table has no %q field", m.name)
 			}
-			t.Notes = append(t.Notes, fmt.Sprintf("threads.%s not offered by this host", m.name))
+			t.absent = append(t.absent, m.name)
 			continue
 		}
 		if (m.group == groupStr) != (typ == C.ABI_ST_STRING) || (m.group != groupStr && !numeric(typ)) {
@@ -131,6 +132,10 @@ func (t *Tables) bindThreadFields(listed []fieldInfo) error {
 			return fmt.Errorf("threads.%s accessor refused by the host", m.name)
 		}
 		*specSlot(&t.avail, m) = C.ad_acc{f: f, _type: C.abi_state_type(typ)}
+	}
+	if len(t.absent) > 0 {
+		t.Notes = append(t.Notes, "threads fields this host does not offer (their profile "+
+			"fields have no value): "+strings.Join(t.absent, ", "))
 	}
 	return nil
 }

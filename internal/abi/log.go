@@ -44,7 +44,8 @@ func newHandler(fn, owner unsafe.Pointer, w io.Writer, level slog.Leveler) *hand
 		text: slog.NewTextHandler(buf, &slog.HandlerOptions{
 			Level: slog.LevelDebug,
 			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-				if len(groups) == 0 && (a.Key == slog.TimeKey || a.Key == slog.LevelKey) {
+				if len(groups) == 0 && (a.Key == slog.TimeKey || a.Key == slog.LevelKey ||
+					a.Key == slog.MessageKey) {
 					return slog.Attr{}
 				}
 				return a
@@ -65,8 +66,10 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	if err := h.text.Handle(ctx, r); err != nil {
 		return err
 	}
-	line := strings.TrimSuffix(h.buf.String(), "\n")
-	line = strings.TrimPrefix(line, "msg=")
+	line := r.Message
+	if attrs := strings.TrimSuffix(h.buf.String(), "\n"); attrs != "" {
+		line += " " + attrs
+	}
 	if h.fn == nil {
 		_, err := io.WriteString(h.w, "[anomalydetection] "+r.Level.String()+" "+line+"\n")
 		return err

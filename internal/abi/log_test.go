@@ -16,7 +16,7 @@ func TestStderrLogger(t *testing.T) {
 
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	want := []string{
-		`[anomalydetection] INFO "sketch ready" component=test rows=7 cols=27183`,
+		`[anomalydetection] INFO sketch ready component=test rows=7 cols=27183`,
 		`[anomalydetection] WARN degraded component=test why="two words"`,
 	}
 	if len(lines) != len(want) {

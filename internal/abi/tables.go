@@ -65,7 +65,8 @@ type Tables struct {
 	// argsEnc and envEnc are the plugin's own list fields (Gen32 only).
 	argsEnc, envEnc unsafe.Pointer
 	// Notes collects what init learned, for the caller to log.
-	Notes []string
+	Notes  []string
+	absent []string
 }
 
 // DetectGen applies the detection rule: a threads table that lists a
