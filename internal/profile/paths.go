@@ -117,8 +117,15 @@ func appendCleanPath[N byteString](dst []byte, base int, emptyBase bool, name N)
 			}
 			i++
 		default:
-			dst = append(dst, c)
-			i++
+			// The rest of the component up to the next '/' or
+			// unprintable byte is plain text.
+			j := i + 1
+			for j < len(name) && name[j] != '/' && name[j] >= 0x20 &&
+				name[j] < 0x7f {
+				j++
+			}
+			dst = append(dst, name[i:j]...)
+			i = j
 		}
 	}
 	return dst
