@@ -273,10 +273,26 @@ func (s *Sketch) addConservative(h, n uint64) uint64 {
 	// positions are recomputed rather than kept, so that any row count
 	// works without a buffer; the lines are in cache by now.
 	g, base = h, 0
-	for range s.rows {
-		if p := &cells[base+col(g, cols)]; *p < next {
-			s.store(p, next)
+	if s.shared {
+		// Store only what changes: an atomic store is a locked
+		// instruction on amd64.
+		for range s.rows {
+			if p := &cells[base+col(g, cols)]; *p < next {
+				atomic.StoreUint64(p, next)
+			}
+			g += step
+			base += cols
 		}
+
+		return next
+	}
+
+	// Which rows hold the minimum is as good as random, so a branch on
+	// it mispredicts often; a conditional move and an unconditional
+	// store to a line already in cache cost less.
+	for range s.rows {
+		p := &cells[base+col(g, cols)]
+		*p = max(*p, next)
 		g += step
 		base += cols
 	}
