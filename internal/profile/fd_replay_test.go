@@ -81,3 +81,59 @@ func fdUnknowable(fx *fixture, name string) bool {
 	}
 	return false
 }
+
+// TestFDSeedProfileHealthcheck renders the seed README's file profile
+// (seedOpen: process lineage and %fd.name on open, openat and openat2) on
+// the health-check capture, on both host generations. The routine reads
+// of the job share a few keys that climb, while the payload's read of
+// /root/.ssh/id_rsa and nc's read of /etc/shadow get keys of their own,
+// seen once: what the sketch needs to report them with count 1.
+func TestFDSeedProfileHealthcheck(t *testing.T) {
+	var fixtures []*fixture
+	for _, fx := range loadFixtures(t, fixturesDir()) {
+		if fx.rec.Capture == "healthcheck_600.scap" {
+			fixtures = append(fixtures, fx)
+		}
+	}
+	if len(fixtures) == 0 {
+		t.Skip("no healthcheck_600 fixture")
+	}
+	p := mustCompile(t, seedOpen)
+	for _, code := range []uint16{event.OpenX, event.OpenatX, event.Openat2X} {
+		if err := p.CheckEvent(code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := NewCtx()
+	for _, api32 := range []bool{false, true} {
+		counts := map[string]int{}
+		for _, fx := range fixtures {
+			switch fx.rec.Code {
+			case event.OpenX, event.OpenatX, event.Openat2X:
+			default:
+				continue
+			}
+			fx.state.noFD = api32
+			c.Reset(&fx.ev, fx.state)
+			counts[string(Display(nil, p.Render(nil, c)))]++
+			fx.state.noFD = false
+		}
+		rare, top := map[string]int{}, 0
+		for key, n := range counts {
+			top = max(top, n)
+			for _, f := range []string{" /root/.ssh/id_rsa", " /etc/shadow"} {
+				if strings.HasSuffix(key, f) {
+					rare[f] += n
+				}
+			}
+		}
+		if rare[" /root/.ssh/id_rsa"] != 1 || rare[" /etc/shadow"] != 1 {
+			t.Errorf("API 3.2 %v: rare reads counted %v, want once each",
+				api32, rare)
+		}
+		if top < 20 {
+			t.Errorf("API 3.2 %v: routine reads peak at %d keys, want "+
+				"them to share keys", api32, top)
+		}
+	}
+}
