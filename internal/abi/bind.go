@@ -231,8 +231,7 @@ func (t *Tables) addListFields() error {
 		}
 		*p.dst = f
 	}
-	t.avail.s[C.AD_S_ARGS_ENC] = C.ad_acc{f: t.argsEnc, _type: C.ABI_ST_STRING}
-	t.avail.s[C.AD_S_ENV_ENC] = C.ad_acc{f: t.envEnc, _type: C.ABI_ST_STRING}
+	t.avail.args_enc, t.avail.env_enc = t.argsEnc, t.envEnc
 	return nil
 }
 
@@ -245,14 +244,7 @@ func (t *Tables) Configure(need profile.Need) {
 			*specSlot(&spec, m) = C.ad_acc{}
 		}
 	}
-	if need&profile.NeedArgs == 0 {
-		spec.s[C.AD_S_ARGS_ENC] = C.ad_acc{}
-	}
-	if need&profile.NeedEnv == 0 {
-		spec.s[C.AD_S_ENV_ENC] = C.ad_acc{}
-	}
-	spec.want_args = boolInt(need&profile.NeedArgs != 0)
-	spec.want_env = boolInt(need&profile.NeedEnv != 0)
+	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
 	*t.spec = spec
 }
 
@@ -269,11 +261,4 @@ func specSlot(s *C.ad_thread_spec, m member) *C.ad_acc {
 	default:
 		return &s.s[m.index]
 	}
-}
-
-func boolInt(b bool) C.int {
-	if b {
-		return 1
-	}
-	return 0
 }

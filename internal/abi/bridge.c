@@ -129,7 +129,7 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 }
 
 int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		   int64_t tid, ad_thread_out *out, ad_buf *lists)
+		   int64_t tid, ad_thread_out *out)
 {
 	abi_state_data key;
 	memset(out, 0, sizeof(*out));
@@ -138,14 +138,52 @@ int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	if (e == NULL)
 		return 0;
 	read_members(r, sp, e, out);
-	if (sp->want_args && sp->args && sp->args_value &&
-	    !collect(r, sp->threads, e, sp->args, sp->args_value, lists,
-		     &out->args_off, &out->args_len))
-		out->failed |= 1ull << AD_M_ARGS;
-	if (sp->want_env && sp->env && sp->env_value &&
-	    !collect(r, sp->threads, e, sp->env, sp->env_value, lists,
-		     &out->env_off, &out->env_len))
-		out->failed |= 1ull << AD_M_ENV;
+	r->release_entry(sp->threads, e);
+	return 1;
+}
+
+static const char *read_str(const abi_reader_vt_ext *r, abi_table *t,
+			    abi_entry *e, abi_field *f)
+{
+	abi_state_data d;
+	memset(&d, 0, sizeof(d));
+	if (r->read_field(t, e, f, &d) != ABI_SUCCESS)
+		return NULL;
+	return d.str ? d.str : "";
+}
+
+/* ad_read_lists reads the args and/or env of one entry: from the sub-tables
+ * when the host has them, else the plugin's own encoded strings. A list
+ * that cannot be read sets its AD_M_ARGS / AD_M_ENV bit in out->failed. */
+int ad_read_lists(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		  int64_t tid, int want_args, int want_env, ad_thread_out *out,
+		  ad_buf *lists)
+{
+	abi_state_data key;
+	out->failed &= ~((1ull << AD_M_ARGS) | (1ull << AD_M_ENV));
+	out->args_enc = out->env_enc = NULL;
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(sp->threads, &key);
+	if (e == NULL)
+		return 0;
+	if (want_args) {
+		if (sp->args && sp->args_value) {
+			if (!collect(r, sp->threads, e, sp->args, sp->args_value,
+				     lists, &out->args_off, &out->args_len))
+				out->failed |= 1ull << AD_M_ARGS;
+		} else if (sp->args_enc) {
+			out->args_enc = read_str(r, sp->threads, e, sp->args_enc);
+		}
+	}
+	if (want_env) {
+		if (sp->env && sp->env_value) {
+			if (!collect(r, sp->threads, e, sp->env, sp->env_value, lists,
+				     &out->env_off, &out->env_len))
+				out->failed |= 1ull << AD_M_ENV;
+		} else if (sp->env_enc) {
+			out->env_enc = read_str(r, sp->threads, e, sp->env_enc);
+		}
+	}
 	r->release_entry(sp->threads, e);
 	return 1;
 }

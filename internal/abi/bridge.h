@@ -39,8 +39,6 @@ enum {
 	AD_S_EXEPATH,
 	AD_S_CWD,
 	AD_S_CONTAINER_ID,
-	AD_S_ARGS_ENC, /* the plugin's own encoded list (hosts without sub-tables) */
-	AD_S_ENV_ENC,
 	AD_NS
 };
 
@@ -106,8 +104,8 @@ typedef struct ad_thread_spec {
 	abi_field *args, *env, *fds;
 	abi_field *args_value, *env_value;
 	ad_acc fd[AD_NFD];
-	/* Per read: which lists to collect. */
-	int want_args, want_env;
+	/* The plugin's own encoded lists (hosts without sub-tables). */
+	abi_field *args_enc, *env_enc;
 } ad_thread_spec;
 
 /* The result of reading one threads entry. Strings point into host memory
@@ -120,8 +118,9 @@ typedef struct ad_thread_out {
 	const char *s[AD_NS];
 	uint32_t slen[AD_NS];
 	/* Lists, as offsets into the caller's list buffer (NUL-terminated
-	 * items back to back). */
+	 * items back to back), or encoded strings (args_enc, env_enc). */
 	uint32_t args_off, args_len, env_off, env_len;
+	const char *args_enc, *env_enc;
 	/* Bit i set: member i (AD_M_* numbering) could not be read. */
 	uint64_t failed;
 } ad_thread_out;
@@ -143,7 +142,10 @@ typedef struct ad_buf {
 } ad_buf;
 
 int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		   int64_t tid, ad_thread_out *out, ad_buf *lists);
+		   int64_t tid, ad_thread_out *out);
+int ad_read_lists(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		  int64_t tid, int want_args, int want_env, ad_thread_out *out,
+		  ad_buf *lists);
 int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	       int64_t tid, int64_t fd, ad_fd_out *out);
 int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,

@@ -3,12 +3,15 @@ package abi
 // Hosts without the args and env sub-tables (API < 3.5) get the lists from
 // execve events, stored per thread in the plugin's own string fields. A
 // host string ends at the first NUL, so the NUL-terminated items are
-// stored with this escape: each item ends with 0x01; a 0x01 or 0x02 byte
+// stored after a marker byte, with this escape: each item ends with 0x01; a 0x01 or 0x02 byte
 // inside an item becomes 0x02 followed by 0x03 or 0x04.
 
 const (
 	listEnd    = 0x01
 	listEscape = 0x02
+	// listMarker starts every stored list, so that an empty list ("L")
+	// differs from a thread the plugin never stored one for ("").
+	listMarker = 'L'
 )
 
 // EncodedLen returns the length EncodeList produces for items.

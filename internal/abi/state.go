@@ -131,17 +131,98 @@ func (s *State) next() *profile.Thread {
 	return th
 }
 
-// read performs the crossing, growing the list buffer and retrying when a
-// list did not fit.
+// read performs the crossing for one entry's members.
 func (s *State) read(tid int64) bool {
+	s.Crosses++
+	return C.ad_read_thread(s.r, s.t.spec, C.int64_t(tid), s.out) != 0
+}
+
+// LoadLists implements profile.ListLoader: one more crossing reads the
+// lists of t that a field needs, so an event pays for the args and env of
+// the entries whose lists it renders only.
+func (s *State) LoadLists(t *profile.Thread, n profile.Need) {
+	if s.r == nil {
+		t.Missing |= missingLists(n)
+		return
+	}
+	args, env := n&profile.NeedArgs != 0, n&profile.NeedEnv != 0
 	for {
 		s.Crosses++
-		ok := C.ad_read_thread(s.r, s.t.spec, C.int64_t(tid), s.out, s.lists) != 0
-		if !ok || s.lists.need == 0 {
-			return ok
+		ok := C.ad_read_lists(s.r, s.t.spec, C.int64_t(t.Tid), cbool(args), cbool(env),
+			s.out, s.lists) != 0
+		if !ok {
+			t.Missing |= missingLists(n)
+			return
+		}
+		if s.lists.need == 0 {
+			break
 		}
 		s.growLists(uint32(s.lists.need))
 	}
+	failed := uint64(s.out.failed)
+	if args {
+		var ok bool
+		t.Args, ok = s.list(s.out.args_enc, s.out.args_off, s.out.args_len,
+			failed&(1<<C.AD_M_ARGS) != 0, s.t.avail.args != nil)
+		if !ok {
+			t.Missing |= profile.MissingArgs
+		}
+	}
+	if env {
+		var ok bool
+		t.Env, ok = s.list(s.out.env_enc, s.out.env_off, s.out.env_len,
+			failed&(1<<C.AD_M_ENV) != 0, s.t.avail.env != nil)
+		if !ok {
+			t.Missing |= profile.MissingEnv
+		}
+	}
+}
+
+// list converts one list read: from the sub-table (sub) into the list
+// buffer, or from the plugin's own encoded string. It reports false when
+// the host could not give the list or the plugin never stored one.
+func (s *State) list(enc *C.char, off, n C.uint32_t, failed, sub bool) (string, bool) {
+	if sub {
+		if failed {
+			return "", false
+		}
+		return cstr((*C.char)(unsafe.Add(unsafe.Pointer(s.lists.data), off)), n), true
+	}
+	v := cview(enc)
+	if len(v) == 0 || v[0] != listMarker {
+		return "", false
+	}
+	return s.decode(v[1:]), true
+}
+
+// cview views a NUL-terminated C string as a Go string without copying.
+func cview(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	n := 0
+	for *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
+		n++
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(p)), n)
+}
+
+func missingLists(n profile.Need) profile.Missing {
+	var m profile.Missing
+	if n&profile.NeedArgs != 0 {
+		m |= profile.MissingArgs
+	}
+	if n&profile.NeedEnv != 0 {
+		m |= profile.MissingEnv
+	}
+	return m
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (s *State) growLists(need uint32) {
@@ -190,7 +271,7 @@ func (s *State) fill(th *profile.Thread) {
 		ExeFromMemfd:  o.b[C.AD_B_EXE_MEMFD] != 0,
 	}
 	th.Missing = s.missing()
-	s.fillLists(th)
+	th.Pending, th.Loader = s.t.lists, s
 }
 
 // missing maps unavailable or failed members to profile.Missing bits.
@@ -219,33 +300,6 @@ func (s *State) missing() profile.Missing {
 		m |= profile.MissingContainerID
 	}
 	return m
-}
-
-// fillLists sets Args and Env from the sub-tables (Gen35) or from the
-// plugin's own encoded fields (Gen32).
-func (s *State) fillLists(th *profile.Thread) {
-	o, sp := s.out, s.t.spec
-	failed := uint64(o.failed)
-	if sp.want_args != 0 {
-		switch {
-		case sp.args != nil && failed&(1<<C.AD_M_ARGS) == 0:
-			th.Args = cstr((*C.char)(unsafe.Add(unsafe.Pointer(s.lists.data), o.args_off)), o.args_len)
-		case sp.s[C.AD_S_ARGS_ENC].f != nil && o.slen[C.AD_S_ARGS_ENC] > 0:
-			th.Args = s.decode(cstr(o.s[C.AD_S_ARGS_ENC], o.slen[C.AD_S_ARGS_ENC]))
-		default:
-			th.Missing |= profile.MissingArgs
-		}
-	}
-	if sp.want_env != 0 {
-		switch {
-		case sp.env != nil && failed&(1<<C.AD_M_ENV) == 0:
-			th.Env = cstr((*C.char)(unsafe.Add(unsafe.Pointer(s.lists.data), o.env_off)), o.env_len)
-		case sp.s[C.AD_S_ENV_ENC].f != nil && o.slen[C.AD_S_ENV_ENC] > 0:
-			th.Env = s.decode(cstr(o.s[C.AD_S_ENV_ENC], o.slen[C.AD_S_ENV_ENC]))
-		default:
-			th.Missing |= profile.MissingEnv
-		}
-	}
 }
 
 // decode turns an encoded list into NUL-terminated items in the decode
@@ -297,7 +351,7 @@ func (s *State) WriteLists(tid int64, args, env []byte) bool {
 }
 
 func (s *State) writeEncoded(tid int64, f unsafe.Pointer, items []byte) bool {
-	need := EncodedLen(items) + 1
+	need := EncodedLen(items) + 2
 	if need > s.encCap {
 		if s.encBuf != nil {
 			C.free(unsafe.Pointer(s.encBuf))
@@ -306,7 +360,8 @@ func (s *State) writeEncoded(tid int64, f unsafe.Pointer, items []byte) bool {
 		s.encBuf = (*C.char)(C.malloc(C.size_t(s.encCap)))
 	}
 	dst := unsafe.Slice((*byte)(unsafe.Pointer(s.encBuf)), s.encCap)
-	n := len(EncodeList(dst[:0], items))
+	dst[0] = listMarker
+	n := len(EncodeList(dst[:1], items))
 	dst[n] = 0
 	s.Crosses++
 	return C.ad_write_string(s.w, s.r, s.t.spec.threads, C.int64_t(tid), f, s.encBuf) != 0

@@ -20,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 )
 
 // Gen is a host generation, as far as this plugin can tell it apart.
@@ -64,6 +66,8 @@ type Tables struct {
 	gen   Gen
 	// argsEnc and envEnc are the plugin's own list fields (Gen32 only).
 	argsEnc, envEnc unsafe.Pointer
+	// lists are the lists the profiles read (NeedArgs, NeedEnv).
+	lists profile.Need
 	// Notes collects what init learned, for the caller to log.
 	Notes  []string
 	absent []string

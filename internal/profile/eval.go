@@ -144,6 +144,7 @@ func id32(get func(*Thread) uint32, miss Missing) value {
 // the list gives no value rather than a command line without arguments.
 func withArgs(v value) value {
 	return func(t *Thread, dst []byte) ([]byte, bool) {
+		t.Load(NeedArgs)
 		if t.Missing&MissingArgs != 0 {
 			return dst, false
 		}

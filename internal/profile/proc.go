@@ -146,7 +146,10 @@ func isVpgidLeader(t *Thread, dst []byte) ([]byte, bool) {
 // variable's value as lookupEnv finds it.
 func evalEnv(c *Ctx, a Arg, dst []byte) ([]byte, bool) {
 	t := envOwner(c, a)
-	if t == nil || t.Missing&MissingEnv != 0 {
+	if t == nil {
+		return dst, false
+	}
+	if t.Load(NeedEnv); t.Missing&MissingEnv != 0 {
 		return dst, false
 	}
 	if a.Present {

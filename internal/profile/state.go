@@ -32,10 +32,35 @@ type Thread struct {
 	// ("a\x00b\x00" for two entries). Entries never contain NUL.
 	Args, Env string
 
+	// Pending lists the members (NeedArgs, NeedEnv) the State has not
+	// read yet: reading a list costs host calls per item, so a State may
+	// defer it to the first use, through Loader. Evaluators call Load
+	// before reading Args or Env.
+	Pending Need
+	Loader  ListLoader
+
 	// Missing marks the fields the host could not provide (an older libs
 	// generation, or a read that failed). A missing field renders as no
 	// value.
 	Missing Missing
+}
+
+// ListLoader reads a Thread's deferred lists (Args, Env) on first use.
+type ListLoader interface {
+	// LoadLists fills the members n of t (NeedArgs, NeedEnv), setting
+	// MissingArgs or MissingEnv when the host cannot give them.
+	LoadLists(t *Thread, n Need)
+}
+
+// Load makes the members n of t readable: it asks the Loader for the ones
+// still pending.
+func (t *Thread) Load(n Need) {
+	if p := t.Pending & n; p != 0 {
+		t.Pending &^= p
+		if t.Loader != nil {
+			t.Loader.LoadLists(t, p)
+		}
+	}
 }
 
 // Need is a set of Thread members a field reads. The identity members

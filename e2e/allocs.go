@@ -1,0 +1,44 @@
+// Package e2e tests the built plugin library end to end through the
+// in-repo host, as libsinsp drives it.
+package e2e
+
+/*
+#cgo LDFLAGS: -ldl
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef uint64_t (*allocs_fn)(void);
+
+static uint64_t call_allocs(void *fn) { return ((allocs_fn)fn)(); }
+
+static void *find(const char *path, const char *sym) {
+	void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD | RTLD_DEEPBIND);
+	if (h == NULL)
+		return NULL;
+	void *f = dlsym(h, sym);
+	dlclose(h);
+	return f;
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+)
+
+// heapAllocs returns a reader of the loaded plugin's heap allocation
+// count (its own Go runtime's), for benchmarks. The library at path must
+// already be loaded.
+func heapAllocs(path string) (func() uint64, error) {
+	cp, cs := C.CString(path), C.CString("anomalydetection_heap_allocs")
+	defer C.free(unsafe.Pointer(cp))
+	defer C.free(unsafe.Pointer(cs))
+	fn := C.find(cp, cs)
+	if fn == nil {
+		return nil, errors.New("anomalydetection_heap_allocs not found in the loaded library")
+	}
+	return func() uint64 { return uint64(C.call_allocs(fn)) }, nil
+}

@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/host"
+)
+
+// seedConfig is the seed README's three profiles.
+const seedConfig = `{"count_min_sketch": {"enabled": true, "n_sketches": 3,
+  "gamma_eps": [[0.001, 0.0001], [0.001, 0.0001], [0.001, 0.0001]],
+  "behavior_profiles": [
+    {"fields": "%container.id %proc.name %proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.exepath %proc.tty %proc.vpgid.name %proc.sname", "event_codes": [293, 331]},
+    {"fields": "%container.id %proc.name %proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.exepath %proc.tty %proc.vpgid.name %proc.sname %fd.name", "event_codes": [3, 307, 327]},
+    {"fields": "%container.id %proc.args", "event_codes": [293, 331]}]}}`
+
+// path60 is a 60-byte path.
+func path60(name string) string {
+	p := "/usr/local/lib/benchmark/" + name
+	return p + strings.Repeat("x", 60-len(p))
+}
+
+// loadTree fills the threads table with a realistic state: a process
+// chain of depth 8 under systemd (the event process at the bottom, in
+// session 1000 and its own process group), each with 5 to 20 arguments and
+// 60-byte paths, plus 300 unrelated processes.
+func loadTree(tb testing.TB, p *host.Plugin) int64 {
+	tb.Helper()
+	put := func(tid, ptid int64, comm string, nargs int) {
+		args := make([]string, nargs)
+		for i := range args {
+			args[i] = fmt.Sprintf("--option-%02d=value", i)
+		}
+		th := host.Thread{
+			Tid: tid, Pid: tid, Ptid: ptid, Sid: 1000, Vtid: tid, Vpid: tid, Vpgid: tid, Pgid: tid,
+			Comm: comm, Exe: comm, ExePath: path60(comm), Cwd: "/srv/app/", Root: "/",
+			Flags: 1 << 30, Args: args, Env: []string{"HOME=/root", "PATH=/usr/bin:/bin"},
+			FDs: []host.FD{{Num: 3, Type: 1, Name: path60("data.db"), NameRaw: path60("data.db")}},
+		}
+		if err := p.Threads().PutThread(th); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	put(1, 0, "systemd", 5)
+	chain := []string{"containerd", "shim", "runc", "bash", "make", "sh", "cc1", "app"}
+	parent := int64(1)
+	for i, comm := range chain {
+		tid := int64(1000 + i)
+		put(tid, parent, comm, 5+2*i)
+		parent = tid
+	}
+	for i := int64(0); i < 300; i++ {
+		put(5000+i, 1, "worker", 5)
+	}
+	return parent
+}
+
+// BenchmarkPlugin measures the plugin through the C ABI, driven by the
+// in-repo host: per event, parse plus what a typical rule extracts (the
+// count in the condition, the count and the profile in the output). The
+// figures include the host's own work (building inputs, checking that
+// every table entry was released), so they bound the plugin's cost from
+// above. plugin-allocs/op counts heap allocations in the plugin's own Go
+// runtime, which b.ReportAllocs cannot see.
+func BenchmarkPlugin(b *testing.B) {
+	for _, gen := range []host.Gen{host.Gen312, host.Gen32} {
+		p, err := host.Open(lib, gen, host.WithoutStdoutCheck())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Init(seedConfig); err != nil {
+			b.Fatal(err)
+		}
+		tid := loadTree(b, p)
+		allocs, err := heapAllocs(lib)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events := []struct {
+			name    string
+			raw     []byte
+			profile int
+		}{
+			{"execve", event.EncodeExecve(event.ExecEvent{TS: 1, Tid: tid, Pid: tid, Ptid: 1006,
+				Exe: "app", Args: []string{"--option-00=value"}, Comm: "app"}), 0},
+			{"openat", event.EncodeOpenat(event.FileEvent{TS: 1, Tid: tid, FD: 3, DirFD: -100,
+				Path: path60("data.db")}), 1},
+			{"unsubscribed", event.Encode(1, tid, 7, event.PInt64(0)), -1},
+		}
+		for _, ev := range events {
+			b.Run(fmt.Sprintf("gen=%s/event=%s", gen.Name, ev.name), func(b *testing.B) {
+				runEvents(b, p, ev.raw, ev.profile, allocs)
+			})
+		}
+		if err := p.Destroy(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func runEvents(b *testing.B, p *host.Plugin, raw []byte, prof int, allocs func() uint64) {
+	count := fmt.Sprintf("anomaly.count_min_sketch[%d]", prof)
+	text := fmt.Sprintf("anomaly.count_min_sketch.profile[%d]", prof)
+	num := uint64(1 << 32)
+	before := allocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		num++
+		if err := p.Parse(raw, num); err != nil {
+			b.Fatal(err)
+		}
+		if prof < 0 {
+			continue
+		}
+		for _, f := range []string{count, count, text} {
+			if _, ok, err := p.Extract(raw, num, f); err != nil || !ok {
+				b.Fatalf("%s: ok %v, err %v", f, ok, err)
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(allocs()-before)/float64(b.N), "plugin-allocs/op")
+}
