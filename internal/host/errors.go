@@ -66,3 +66,12 @@ func (e *Error) Unwrap() error { return e.Kind }
 func errorf(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
+
+// prefixed puts prefix before err's message and keeps its kind.
+func prefixed(prefix string, err error) error {
+	var he *Error
+	if errors.As(err, &he) {
+		return &Error{Kind: he.Kind, Msg: prefix + he.Msg}
+	}
+	return fmt.Errorf("%s%w", prefix, err)
+}

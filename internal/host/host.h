@@ -123,6 +123,7 @@ struct ht_entry {
 
 struct ht_table {
 	ht_schema *schema;
+	const char *name; /* the TABLE field's name, or the schema's */
 	uint32_t n, cap;
 	ht_entry **ents; /* sorted by key */
 };

@@ -115,7 +115,7 @@ func (p *Plugin) callInit(config string) error {
 		st = nil // not ours to destroy
 	}
 	if err == nil && verr != nil {
-		err = errorf(ErrInit, "could not initialize plugin: %v", verr)
+		err = prefixed("could not initialize plugin: ", verr)
 	} else if verr != nil {
 		err = errors.Join(err, verr)
 	}

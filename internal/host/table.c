@@ -226,12 +226,14 @@ const char *ht_add_dynamic(ht_schema *s, const char *name,
 
 /* ---- entries ---- */
 
-static ht_table *table_new(ht_schema *s)
+static ht_table *table_new(ht_schema *s, const char *name)
 {
 	ht_table *t = calloc(1, sizeof *t);
 
-	if (t)
+	if (t) {
 		t->schema = s;
+		t->name = name;
+	}
 	return t;
 }
 
@@ -477,13 +479,13 @@ ht_table *ht_sub(ht_entry *e, ht_field *f)
 	    !ensure_slots(e, f->slot + 1))
 		return NULL;
 	if (!e->vals[f->slot].sub)
-		e->vals[f->slot].sub = table_new(f->sub);
+		e->vals[f->slot].sub = table_new(f->sub, f->name);
 	return e->vals[f->slot].sub;
 }
 
 void ht_set_threads(ht_host *h, ht_schema *s)
 {
-	h->threads = table_new(s);
+	h->threads = table_new(s, s->name);
 	h->threads_acc.magic = ACC_LIVE;
 	h->threads_acc.host = h;
 	h->threads_acc.table = h->threads;
@@ -571,7 +573,7 @@ static int entry_ok(ht_acc *a, ht_entry *e, const char *op)
 	}
 	if (e->magic != ENTRY_LIVE || e->schema != a->table->schema) {
 		ht_violate(a->host, "%s: entry does not belong to table %s",
-			   op, a->table->schema->name);
+			   op, a->table->name);
 		return 0;
 	}
 	return 1;
@@ -582,7 +584,7 @@ static int field_ok(ht_acc *a, const ht_field *f, const char *op)
 	if (!f || f->magic != FIELD_MAGIC || f->schema != a->table->schema) {
 		ht_violate(a->host,
 			   "%s: field accessor does not belong to table %s", op,
-			   a->table->schema->name);
+			   a->table->name);
 		return 0;
 	}
 	return 1;
@@ -711,7 +713,7 @@ static const char *v_get_name(abi_table *t)
 {
 	ht_acc *a = acc_check(t, "get_table_name", PH_READ);
 
-	return a ? a->table->schema->name : NULL;
+	return a ? a->table->name : NULL;
 }
 
 static uint64_t v_get_size(abi_table *t)
@@ -737,12 +739,12 @@ static abi_entry *v_get_entry(abi_table *t, const abi_state_data *key)
 		if (a->table->schema->key_type == ABI_ST_UINT64)
 			ht_seterr(a->host,
 				  "table %s: no entry found at key %llu",
-				  a->table->schema->name,
+				  a->table->name,
 				  (unsigned long long)key->u64);
 		else
 			ht_seterr(a->host,
 				  "table %s: no entry found at key %lld",
-				  a->table->schema->name,
+				  a->table->name,
 				  (long long)key->s64);
 		return NULL;
 	}
@@ -867,7 +869,7 @@ static abi_rc v_erase(abi_table *t, const abi_state_data *key)
 		return ABI_FAILURE;
 	if (!ht_erase(a->table, key->s64)) {
 		ht_seterr(a->host, "table %s: no entry found at key %lld",
-			  a->table->schema->name, (long long)key->s64);
+			  a->table->name, (long long)key->s64);
 		return ABI_FAILURE;
 	}
 	return ABI_SUCCESS;
@@ -946,7 +948,7 @@ static abi_rc v_write(abi_table *t, abi_entry *ent, const abi_field *fld,
 		return ABI_FAILURE;
 	if (f->read_only || f->type == ABI_ST_TABLE) {
 		ht_seterr(a->host, "field '%s' of table %s is read-only",
-			  f->name, a->table->schema->name);
+			  f->name, a->table->name);
 		return ABI_FAILURE;
 	}
 	if (f->type == ABI_ST_STRING) {
@@ -1003,7 +1005,7 @@ static abi_field *v_get_field(abi_table *t, const char *name,
 	f = schema_lookup(a->table->schema, name, strlen(name));
 	if (!f) {
 		ht_seterr(a->host, "undefined field '%s' in table %s", name,
-			  a->table->schema->name);
+			  a->table->name);
 		return NULL;
 	}
 	if (f->type != type) {
@@ -1011,7 +1013,7 @@ static abi_field *v_get_field(abi_table *t, const char *name,
 			  "incompatible data types for %s field '%s' of table "
 			  "%s: it is %s, requested %s (%u)",
 			  f->dynamic ? "dynamic" : "static", name,
-			  a->table->schema->name, ht_type_name(f->type),
+			  a->table->name, ht_type_name(f->type),
 			  ht_type_name(type), type);
 		return NULL;
 	}

@@ -120,12 +120,12 @@ func (p *Plugin) buildTables() error {
 	t := &Table{p: p}
 	c := p.c
 	if p.gen.HasSubTables() {
-		t.args = c.newSchema("args", StUint64, false)
-		t.env = c.newSchema("env", StUint64, false)
+		// args and env hold the same C++ container type in libsinsp, so
+		// they share a schema: a "value" accessor from one works on both.
+		t.args = c.newSchema("args/env", StUint64, false)
+		t.env = t.args
 		t.fds = c.newSchema("file_descriptors", StInt64, true)
-		for _, s := range []cschema{t.args, t.env} {
-			schemaAdd(s, "value", StString, false, nil, nil)
-		}
+		schemaAdd(t.args, "value", StString, false, nil, nil)
 		for _, col := range p.gen.fdCols() {
 			var alias cfield
 			if col.alias != "" {

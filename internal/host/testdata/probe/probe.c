@@ -94,7 +94,10 @@ typedef struct probe {
 	abi_field *f[64];
 	abi_state_type ft[64];
 	abi_entry *e[32];
-	const abi_init_tables *tables; /* valid during init only */
+	/* Kept from the init tables input, whose memory is gone after init:
+	 * scripts use them later to test the host's phase checks. */
+	abi_table_info *(*list_tables)(abi_owner *, uint32_t *);
+	abi_table *(*get_table)(abi_owner *, const char *, abi_state_type);
 	char init_out[8192];
 	char parse_out[8192];
 	char exec_out[8192];
@@ -273,11 +276,11 @@ static void run(probe *p, char **w, int n, char *o, size_t on)
 		uint32_t k = 0;
 		abi_table_info *ti2;
 
-		if (!p->tables) {
+		if (!p->list_tables) {
 			out(o, on, "no-tables-input");
 			return;
 		}
-		ti2 = p->tables->list_tables(p->owner, &k);
+		ti2 = p->list_tables(p->owner, &k);
 		if (!ti2) {
 			out(o, on, "null:%s", oerr(p));
 			return;
@@ -292,11 +295,11 @@ static void run(probe *p, char **w, int n, char *o, size_t on)
 		int k = slot(w[3], 'T', 16);
 		abi_table *r;
 
-		if (!p->tables || k < 0) {
+		if (!p->get_table || k < 0) {
 			out(o, on, "bad");
 			return;
 		}
-		r = p->tables->get_table(p->owner, w[1], type_of(w[2]));
+		r = p->get_table(p->owner, w[1], type_of(w[2]));
 		p->t[k] = r;
 		if (r)
 			out(o, on, "ok");
@@ -541,8 +544,9 @@ void *plugin_init(const abi_init_input *in, abi_rc *rc)
 #endif
 	p->owner = in->owner;
 	p->owner_err = in->get_owner_last_error;
-	p->tables = in->tables;
 	if (in->tables) {
+		p->list_tables = in->tables->list_tables;
+		p->get_table = in->tables->get_table;
 		abi_table *th;
 		uint32_t k = 0;
 		const abi_field_info *fi;
@@ -573,7 +577,6 @@ void *plugin_init(const abi_init_input *in, abi_rc *rc)
 #endif
 	script(p, config_script(in->config, sbuf, sizeof sbuf), p->init_out,
 	       sizeof p->init_out);
-	p->tables = NULL;
 #ifndef INIT_NO_RC
 	*rc = ABI_SUCCESS;
 #endif
@@ -584,6 +587,14 @@ void *plugin_init(const abi_init_input *in, abi_rc *rc)
 #ifndef OMIT_DESTROY
 void plugin_destroy(void *s)
 {
+#ifdef DESTROY_MARK
+	FILE *f = fopen(DESTROY_MARK, "a");
+
+	if (f) {
+		fputs("destroyed\n", f);
+		fclose(f);
+	}
+#endif
 #ifdef SLOW_DESTROY
 	sleep(3);
 #endif
