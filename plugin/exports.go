@@ -46,53 +46,53 @@ func plugin_get_extract_event_sources() *C.char { return cstatic(&static.sources
 func plugin_get_parse_event_sources() *C.char { return cstatic(&static.sources) }
 
 //export plugin_get_required_event_schema_version
-func plugin_get_required_event_schema_version(s C.uintptr_t) *C.char {
+func plugin_get_required_event_schema_version(s unsafe.Pointer) *C.char {
 	return cstatic(&static.schemaVersion)
 }
 
 //export plugin_init
-func plugin_init(in *C.abi_init_input, rc *C.abi_rc) (h C.uintptr_t) {
+func plugin_init(in *C.abi_init_input, rc *C.abi_rc) (h unsafe.Pointer) {
 	*rc = C.ABI_FAILURE
-	defer guard("init", func() { h = 0 })
+	defer guard("init", func() { h = nil })
 	handle, err := initInstance(unsafe.Pointer(in))
 	if err == nil {
 		*rc = C.ABI_SUCCESS
 	}
-	return C.uintptr_t(handle)
+	return handle
 }
 
 //export plugin_destroy
-func plugin_destroy(s C.uintptr_t) {
+func plugin_destroy(s unsafe.Pointer) {
 	defer guard("destroy", nil)
-	destroyInstance(uintptr(s))
+	destroyInstance(s)
 }
 
 //export plugin_get_last_error
-func plugin_get_last_error(s C.uintptr_t) *C.char {
+func plugin_get_last_error(s unsafe.Pointer) *C.char {
 	defer guard("get_last_error", nil)
-	if inst := lookup(uintptr(s)); inst != nil {
+	if inst := lookup(s); inst != nil {
 		return (*C.char)(inst.lastError())
 	}
 	return cstatic(&static.noInstance)
 }
 
 //export plugin_get_extract_event_types
-func plugin_get_extract_event_types(n *C.uint32_t, s C.uintptr_t) *C.uint16_t {
+func plugin_get_extract_event_types(n *C.uint32_t, s unsafe.Pointer) *C.uint16_t {
 	defer guard("get_extract_event_types", nil)
-	return (*C.uint16_t)(eventTypes(uintptr(s), (*uint32)(unsafe.Pointer(n))))
+	return (*C.uint16_t)(eventTypes(s, (*uint32)(unsafe.Pointer(n))))
 }
 
 //export plugin_get_parse_event_types
-func plugin_get_parse_event_types(n *C.uint32_t, s C.uintptr_t) *C.uint16_t {
+func plugin_get_parse_event_types(n *C.uint32_t, s unsafe.Pointer) *C.uint16_t {
 	defer guard("get_parse_event_types", nil)
-	return (*C.uint16_t)(eventTypes(uintptr(s), (*uint32)(unsafe.Pointer(n))))
+	return (*C.uint16_t)(eventTypes(s, (*uint32)(unsafe.Pointer(n))))
 }
 
 //export plugin_parse_event
-func plugin_parse_event(s C.uintptr_t, ev *C.abi_event_input, in *C.abi_parse_input) (rc C.abi_rc) {
+func plugin_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
 	defer guard("parse_event", func() { rc = C.ABI_FAILURE })
-	inst := lookup(uintptr(s))
+	inst := lookup(s)
 	if inst == nil || ev == nil || in == nil {
 		return C.ABI_FAILURE
 	}
@@ -105,10 +105,10 @@ func plugin_parse_event(s C.uintptr_t, ev *C.abi_event_input, in *C.abi_parse_in
 }
 
 //export plugin_extract_fields
-func plugin_extract_fields(s C.uintptr_t, ev *C.abi_event_input, in *C.abi_extract_input) (rc C.abi_rc) {
+func plugin_extract_fields(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_extract_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
 	defer guard("extract_fields", func() { rc = C.ABI_FAILURE })
-	inst := lookup(uintptr(s))
+	inst := lookup(s)
 	if inst == nil || ev == nil || in == nil {
 		return C.ABI_FAILURE
 	}

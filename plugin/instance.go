@@ -64,38 +64,64 @@ func guard(where string, onPanic func()) {
 	}
 }
 
-// Instances live behind small integer handles, never Go pointers: the
-// host gets the slot number plus one, so a handle is never NULL. Slots
-// are reused only after destroy, which the API allows.
-const maxInstances = 256
+// The state the host gets for an instance is never a Go pointer: it is a
+// small C block holding the instance's slot number and a magic word. It
+// is a real C address, unique while the instance lives, so hosts written
+// in any language (Go included, whose collector rejects fake pointers)
+// can hold it. Slots are reused only after destroy, which the API allows.
+const (
+	maxInstances = 256
+	handleMagic  = 0x616e6f6d616c7931 // "anomaly1"
+)
 
 var (
 	slots   [maxInstances]atomic.Pointer[instance]
 	slotsMu sync.Mutex
 )
 
-func lookup(h uintptr) *instance {
-	if h == 0 || h > maxInstances {
+func lookup(h unsafe.Pointer) *instance {
+	if h == nil {
 		return nil
 	}
-	return slots[h-1].Load()
+	hdr := (*[2]uint64)(h)
+	if hdr[1] != handleMagic || hdr[0] == 0 || hdr[0] > maxInstances {
+		return nil
+	}
+	inst := slots[hdr[0]-1].Load()
+	if inst == nil || inst.handle != h {
+		return nil
+	}
+	return inst
 }
 
-func register(inst *instance) (uintptr, error) {
+func register(inst *instance) (unsafe.Pointer, error) {
 	slotsMu.Lock()
 	defer slotsMu.Unlock()
 	for i := range slots {
 		if slots[i].Load() == nil {
+			h := C.calloc(1, 16)
+			hdr := (*[2]uint64)(h)
+			hdr[0], hdr[1] = uint64(i+1), handleMagic
+			inst.handle = h
 			slots[i].Store(inst)
-			return uintptr(i + 1), nil
+			return h, nil
 		}
 	}
-	return 0, errors.New("too many live plugin instances")
+	return nil, errors.New("too many live plugin instances")
+}
+
+// unregister frees the instance's slot and handle.
+func unregister(inst *instance) {
+	hdr := (*[2]uint64)(inst.handle)
+	slots[hdr[0]-1].Store(nil)
+	hdr[1] = 0
+	C.free(inst.handle)
 }
 
 // instance is one initialised plugin: what init built plus the C memory
 // the host reads results from.
 type instance struct {
+	handle unsafe.Pointer // C memory, see register
 	det    *detector.Detector
 	tables *abi.Tables
 	state  *abi.State
@@ -119,12 +145,12 @@ type instance struct {
 // initInstance builds an instance from the init input. It always
 // registers the instance, even on failure, so that the host can read the
 // error with plugin_get_last_error; a failed instance holds nothing else.
-func initInstance(in unsafe.Pointer) (uintptr, error) {
+func initInstance(in unsafe.Pointer) (unsafe.Pointer, error) {
 	inst := &instance{errBuf: (*C.char)(C.calloc(1, C.ABI_MAX_ERRLEN))}
 	h, err := register(inst)
 	if err != nil {
 		C.free(unsafe.Pointer(inst.errBuf))
-		return 0, err
+		return nil, err
 	}
 	if err := inst.init(in); err != nil {
 		inst.setError(err)
@@ -175,7 +201,7 @@ func (inst *instance) setTypes(codes []uint16) {
 	inst.ntypes = uint32(len(codes))
 }
 
-func eventTypes(h uintptr, n *uint32) unsafe.Pointer {
+func eventTypes(h unsafe.Pointer, n *uint32) unsafe.Pointer {
 	*n = 0
 	inst := lookup(h)
 	if inst == nil || inst.types == nil {
@@ -202,12 +228,12 @@ func (inst *instance) lastError() unsafe.Pointer { return unsafe.Pointer(inst.er
 
 // destroyInstance frees everything the instance owns. It never blocks:
 // the plugin runs no goroutines.
-func destroyInstance(h uintptr) {
+func destroyInstance(h unsafe.Pointer) {
 	inst := lookup(h)
 	if inst == nil {
 		return
 	}
-	slots[h-1].Store(nil)
+	unregister(inst)
 	if inst.log != nil && inst.det != nil {
 		inst.log.Info("stopping", "stats", fmt.Sprintf("%+v", inst.det.Stats()))
 	}
