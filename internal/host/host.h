@@ -205,12 +205,18 @@ int ht_has(ht_host *h, int i);
 void ht_set_name(ht_host *h, const char *name);
 int ht_parse_version(const char *s, uint32_t out[3]);
 
-/* Calls into the plugin. Strings are the plugin's; copy them at once. */
+/*
+ * Calls into the plugin. Strings are the plugin's; copy them at once. The
+ * plugin state crosses to Go as an integer: plugins may return handles
+ * that are not pointers, which Go must never hold in a pointer type.
+ */
 const char *ht_call_str(ht_host *h, int sym);
-const char *ht_call_last_error(ht_host *h, void *state);
+const char *ht_call_last_error(ht_host *h, uintptr_t state);
 const char *ht_call_init_schema(ht_host *h, uint32_t *kind);
-int ht_call_init(ht_host *h, const char *config, abi_rc *rc, void **state);
-void ht_call_destroy(ht_host *h, void *state);
+int ht_call_init(ht_host *h, const char *config, abi_rc *rc,
+		 uintptr_t *state);
+void ht_call_destroy(ht_host *h, uintptr_t state);
+void ht_set_state(ht_host *h, uintptr_t state);
 uint16_t *ht_call_event_types(ht_host *h, int sym, uint32_t *n);
 const char *ht_call_schema_version(ht_host *h);
 abi_metric *ht_call_metrics(ht_host *h, uint32_t *n);

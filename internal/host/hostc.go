@@ -120,8 +120,8 @@ func (c *chost) callStr(sym int) (string, bool) {
 	return goStr(C.ht_call_str(c.h, C.int(sym)))
 }
 
-func (c *chost) lastError(state unsafe.Pointer) (string, bool) {
-	return goStr(C.ht_call_last_error(c.h, state))
+func (c *chost) lastError(state uintptr) (string, bool) {
+	return goStr(C.ht_call_last_error(c.h, C.uintptr_t(state)))
 }
 
 func (c *chost) initSchema() (string, uint32, bool) {
@@ -142,20 +142,21 @@ func parseVersion(s string) (Version, bool) {
 
 // callInit calls plugin_init; rcSet is false when the plugin left the rc
 // sentinel untouched.
-func (c *chost) callInit(config string) (state unsafe.Pointer, rc int32,
+func (c *chost) callInit(config string) (state uintptr, rc int32,
 	rcSet bool, err error) {
 	p := C.CString(config)
 	defer C.free(unsafe.Pointer(p))
 	var r C.abi_rc
-	if C.ht_call_init(c.h, p, &r, &state) == 0 {
-		return nil, 0, false, errors.New("host: cannot map input structs")
+	var st C.uintptr_t
+	if C.ht_call_init(c.h, p, &r, &st) == 0 {
+		return 0, 0, false, errors.New("host: cannot map input structs")
 	}
-	return state, int32(r), r != 0x7ead, nil
+	return uintptr(st), int32(r), r != 0x7ead, nil
 }
 
-func (c *chost) setState(s unsafe.Pointer) { c.h.state = s }
+func (c *chost) setState(s uintptr) { C.ht_set_state(c.h, C.uintptr_t(s)) }
 
-func (c *chost) callDestroy(s unsafe.Pointer) { C.ht_call_destroy(c.h, s) }
+func (c *chost) callDestroy(s uintptr) { C.ht_call_destroy(c.h, C.uintptr_t(s)) }
 
 // eventTypes copies the array returned by get_*_event_types; nil means
 // the plugin returned NULL or an empty array.

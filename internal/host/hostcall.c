@@ -290,7 +290,9 @@ const char *ht_call_str(ht_host *h, int sym)
 	return s;
 }
 
-const char *ht_call_last_error(ht_host *h, void *state)
+void ht_set_state(ht_host *h, uintptr_t state) { h->state = (void *)state; }
+
+const char *ht_call_last_error(ht_host *h, uintptr_t state)
 {
 	const char *(*fn)(void *) =
 		(const char *(*)(void *))h->sym[HT_SYM_GET_LAST_ERROR];
@@ -298,7 +300,7 @@ const char *ht_call_last_error(ht_host *h, void *state)
 	uint32_t d;
 
 	begin(h, HT_PHASE_OTHER, &d);
-	s = fn(state);
+	s = fn((void *)state);
 	ht_end_call(h, d);
 	return s;
 }
@@ -326,7 +328,8 @@ const char *ht_call_init_schema(ht_host *h, uint32_t *kind)
 /* ht_call_init fills the init input and tables input of this generation
  * (only the bytes that generation has) and calls plugin_init. rc is left
  * at a sentinel the plugin must overwrite. */
-int ht_call_init(ht_host *h, const char *config, abi_rc *rc, void **state)
+int ht_call_init(ht_host *h, const char *config, abi_rc *rc,
+		 uintptr_t *state)
 {
 	void *(*fn)(const abi_init_input *, abi_rc *) =
 		(void *(*)(const abi_init_input *, abi_rc *))
@@ -353,19 +356,19 @@ int ht_call_init(ht_host *h, const char *config, abi_rc *rc, void **state)
 	memcpy(iin, &ifull, init_input_size(h));
 
 	begin(h, HT_PHASE_INIT, &d);
-	*state = fn(iin, &r);
+	*state = (uintptr_t)fn(iin, &r);
 	ht_end_call(h, d);
 	*rc = r;
 	return 1;
 }
 
-void ht_call_destroy(ht_host *h, void *state)
+void ht_call_destroy(ht_host *h, uintptr_t state)
 {
 	void (*fn)(void *) = (void (*)(void *))h->sym[HT_SYM_DESTROY];
 	uint32_t d;
 
 	begin(h, HT_PHASE_OTHER, &d);
-	fn(state);
+	fn((void *)state);
 	ht_end_call(h, d);
 }
 
@@ -497,6 +500,12 @@ abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
 
 	begin(h, HT_PHASE_EXTRACT, &d);
 	rc = fn(h->state, &ev, in);
+	if (gf->res_len > 0 && (uintptr_t)gf->res.u64 < 4096) {
+		ht_violate(h, "extract_fields: res_len %llu with res %p",
+			   (unsigned long long)gf->res_len, (void *)gf->res.u64);
+		gf->res_len = 0;
+		gf->res.u64 = NULL;
+	}
 	ht_end_call(h, d);
 	f->res = gf->res;
 	f->res_len = gf->res_len;

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -18,12 +17,12 @@ var liveStates = struct {
 	m  map[[2]uintptr]bool
 }{m: map[[2]uintptr]bool{}}
 
-func stateKey(c *chost, st unsafe.Pointer) [2]uintptr {
-	return [2]uintptr{uintptr(c.h.lib), uintptr(st)}
+func stateKey(c *chost, st uintptr) [2]uintptr {
+	return [2]uintptr{uintptr(c.h.lib), st}
 }
 
 // rememberState registers st and reports false if it is already live.
-func rememberState(c *chost, st unsafe.Pointer) bool {
+func rememberState(c *chost, st uintptr) bool {
 	liveStates.mu.Lock()
 	defer liveStates.mu.Unlock()
 	k := stateKey(c, st)
@@ -34,7 +33,7 @@ func rememberState(c *chost, st unsafe.Pointer) bool {
 	return true
 }
 
-func forgetState(c *chost, st unsafe.Pointer) {
+func forgetState(c *chost, st uintptr) {
 	liveStates.mu.Lock()
 	defer liveStates.mu.Unlock()
 	delete(liveStates.m, stateKey(c, st))
@@ -82,7 +81,7 @@ func (p *Plugin) Init(config string) error {
 
 func (p *Plugin) callInit(config string) error {
 	var (
-		st    unsafe.Pointer
+		st    uintptr
 		rc    int32
 		rcSet bool
 		cerr  error
@@ -101,7 +100,7 @@ func (p *Plugin) callInit(config string) error {
 			"did not set rc")
 	case rc != rcSuccess:
 		msg := "plugin handle or 'get_last_error' function not defined"
-		if st != nil {
+		if st != 0 {
 			if e := p.call("plugin_get_last_error", func() {
 				msg, _ = p.c.lastError(st)
 			}); e != nil {
@@ -109,10 +108,10 @@ func (p *Plugin) callInit(config string) error {
 			}
 		}
 		err = errorf(ErrInit, "could not initialize plugin: %s", msg)
-	case st != nil && !rememberState(p.c, st):
+	case st != 0 && !rememberState(p.c, st):
 		err = errorf(ErrInit, "could not initialize plugin: plugin_init "+
 			"returned a state that another live instance still uses")
-		st = nil // not ours to destroy
+		st = 0 // not ours to destroy
 	}
 	if err == nil && verr != nil {
 		err = prefixed("could not initialize plugin: ", verr)
@@ -120,7 +119,7 @@ func (p *Plugin) callInit(config string) error {
 		err = errors.Join(err, verr)
 	}
 	if err != nil {
-		if st != nil {
+		if st != 0 {
 			if e := p.call("plugin_destroy", func() {
 				p.c.callDestroy(st)
 			}); e != nil {
@@ -128,7 +127,7 @@ func (p *Plugin) callInit(config string) error {
 			}
 			forgetState(p.c, st)
 		}
-		p.c.setState(nil)
+		p.c.setState(0)
 		p.destroyed = true
 		return err
 	}

@@ -3,11 +3,11 @@ package host
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 )
 
 // Option changes how Open drives a plugin.
@@ -90,7 +90,7 @@ type Plugin struct {
 	byNam map[string]*Field
 	cstr  map[string]cstr
 
-	state     unsafe.Pointer
+	state     uintptr
 	inited    bool
 	destroyed bool
 	freed     bool
@@ -453,10 +453,9 @@ func metricFloat(vt uint32, raw uint64) float64 {
 	case 3:
 		return float64(int64(raw))
 	case 4:
-		return *(*float64)(unsafe.Pointer(&raw))
+		return math.Float64frombits(raw)
 	case 5:
-		u := uint32(raw)
-		return float64(*(*float32)(unsafe.Pointer(&u)))
+		return float64(math.Float32frombits(uint32(raw)))
 	case 6:
 		return float64(int32(uint32(raw)))
 	}
@@ -680,7 +679,7 @@ func (p *Plugin) Destroy() error {
 	}
 	p.destroyed = true
 	var err error
-	if p.inited && p.state != nil {
+	if p.inited && p.state != 0 {
 		err = p.destroyState()
 	}
 	p.syncLogs()
@@ -704,7 +703,7 @@ func (p *Plugin) destroyState() error {
 	select {
 	case err := <-done:
 		forgetState(p.c, st)
-		p.state = nil
+		p.state = 0
 		return err
 	case <-time.After(p.opts.destroyTimeout):
 		p.leaked = true
