@@ -205,6 +205,15 @@ func (t *Tables) bindFDFields() {
 	for _, f := range listFields(t.in, sub) {
 		types[f.name] = f.typ
 	}
+	// libs 0.17 (Falco 0.38) lists the fd type as uint32 and serves the
+	// open flags under that name. Its fd table cannot be trusted for
+	// fd.type; use the event parameters instead, as on API 3.2 hosts.
+	if types["type"] != C.ABI_ST_UINT8 {
+		t.avail.fds = nil
+		t.Notes = append(t.Notes, "file_descriptors.type is not uint8 on this host (libs 0.17): "+
+			"fd fields come from the event parameters")
+		return
+	}
 	for _, m := range fdMembers {
 		typ, ok := types[m.name]
 		if !ok || (typ != C.ABI_ST_STRING && !numeric(typ)) {
