@@ -33,12 +33,22 @@ import (
 // count (its own Go runtime's), for benchmarks. The library at path must
 // already be loaded.
 func heapAllocs(path string) (func() uint64, error) {
-	cp, cs := C.CString(path), C.CString("anomalydetection_heap_allocs")
+	return hook(path, "anomalydetection_heap_allocs")
+}
+
+// heapLive returns a reader of the plugin runtime's live heap bytes,
+// measured after a collection.
+func heapLive(path string) (func() uint64, error) {
+	return hook(path, "anomalydetection_heap_live")
+}
+
+func hook(path, name string) (func() uint64, error) {
+	cp, cs := C.CString(path), C.CString(name)
 	defer C.free(unsafe.Pointer(cp))
 	defer C.free(unsafe.Pointer(cs))
 	fn := C.find(cp, cs)
 	if fn == nil {
-		return nil, errors.New("anomalydetection_heap_allocs not found in the loaded library")
+		return nil, errors.New(name + " not found in the loaded library")
 	}
 	return func() uint64 { return uint64(C.call_allocs(fn)) }, nil
 }

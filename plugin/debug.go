@@ -3,7 +3,10 @@ package main
 // #include <stdint.h>
 import "C"
 
-import "runtime/metrics"
+import (
+	"runtime"
+	"runtime/metrics"
+)
 
 // allocSample reads the plugin runtime's count of heap allocations. The
 // plugin's Go runtime is its own, so a host's benchmarks cannot see the
@@ -19,4 +22,18 @@ var allocSample = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 func anomalydetection_heap_allocs() C.uint64_t {
 	metrics.Read(allocSample)
 	return C.uint64_t(allocSample[0].Value.Uint64())
+}
+
+var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+
+// anomalydetection_heap_live runs a garbage collection in the plugin's Go
+// runtime and returns the bytes of live heap objects it found. Like
+// anomalydetection_heap_allocs it is a test hook outside the plugin API;
+// the memory tests use it to check the plugin's memory formula.
+//
+//export anomalydetection_heap_live
+func anomalydetection_heap_live() C.uint64_t {
+	runtime.GC()
+	metrics.Read(liveSample)
+	return C.uint64_t(liveSample[0].Value.Uint64())
 }
