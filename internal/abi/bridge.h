@@ -151,6 +151,37 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		    abi_table *t, int64_t tid, abi_field *f, const char *s);
 
+/*
+ * The same three calls with every pointer passed as an integer. They are
+ * what the Go side calls on the event path: cgo's runtime pointer checks
+ * (on by default) inspect every pointer argument of a C call, and these
+ * pointers all address C memory, so the checks are pure overhead there.
+ */
+static inline int ad_read_thread_u(uintptr_t r, uintptr_t sp, int64_t tid,
+				   uintptr_t out)
+{
+	return ad_read_thread((const abi_reader_vt_ext *)r,
+			      (const ad_thread_spec *)sp, tid,
+			      (ad_thread_out *)out);
+}
+
+static inline int ad_read_lists_u(uintptr_t r, uintptr_t sp, int64_t tid,
+				  int want_args, int want_env, uintptr_t out,
+				  uintptr_t lists)
+{
+	return ad_read_lists((const abi_reader_vt_ext *)r,
+			     (const ad_thread_spec *)sp, tid, want_args,
+			     want_env, (ad_thread_out *)out, (ad_buf *)lists);
+}
+
+static inline int ad_read_fd_u(uintptr_t r, uintptr_t sp, int64_t tid,
+			       int64_t fd, uintptr_t out)
+{
+	return ad_read_fd((const abi_reader_vt_ext *)r,
+			  (const ad_thread_spec *)sp, tid, fd,
+			  (ad_fd_out *)out);
+}
+
 /* Init-time trampolines. */
 abi_table *ad_get_table(const abi_init_tables *in, abi_owner *o,
 			const char *name, abi_state_type key);

@@ -134,7 +134,8 @@ func (s *State) next() *profile.Thread {
 // read performs the crossing for one entry's members.
 func (s *State) read(tid int64) bool {
 	s.Crosses++
-	return C.ad_read_thread(s.r, s.t.spec, C.int64_t(tid), s.out) != 0
+	return C.ad_read_thread_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
+		C.int64_t(tid), u(unsafe.Pointer(s.out))) != 0
 }
 
 // LoadLists implements profile.ListLoader: one more crossing reads the
@@ -148,8 +149,9 @@ func (s *State) LoadLists(t *profile.Thread, n profile.Need) {
 	args, env := n&profile.NeedArgs != 0, n&profile.NeedEnv != 0
 	for {
 		s.Crosses++
-		ok := C.ad_read_lists(s.r, s.t.spec, C.int64_t(t.Tid), cbool(args), cbool(env),
-			s.out, s.lists) != 0
+		ok := C.ad_read_lists_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
+			C.int64_t(t.Tid), cbool(args), cbool(env), u(unsafe.Pointer(s.out)),
+			u(unsafe.Pointer(s.lists))) != 0
 		if !ok {
 			t.Missing |= missingLists(n)
 			return
@@ -217,6 +219,9 @@ func missingLists(n profile.Need) profile.Missing {
 	}
 	return m
 }
+
+// u passes a pointer to C memory as an integer (see bridge.h).
+func u(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
 
 func cbool(b bool) C.int {
 	if b {
@@ -325,7 +330,8 @@ func (s *State) FD(t *profile.Thread, fd int64) (*profile.FD, bool) {
 		}
 	}
 	s.Crosses++
-	if C.ad_read_fd(s.r, s.t.spec, C.int64_t(t.Tid), C.int64_t(fd), s.fdout) == 0 {
+	if C.ad_read_fd_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)), C.int64_t(t.Tid),
+		C.int64_t(fd), u(unsafe.Pointer(s.fdout))) == 0 {
 		return nil, false
 	}
 	if s.nfd == len(s.fds) {
