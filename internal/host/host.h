@@ -165,6 +165,8 @@ struct ht_host {
 	char lasterr[HT_ERRLEN];
 	char viol[HT_ERRLEN];
 	uint32_t nviol;
+	char viol_out[HT_ERRLEN]; /* the last taken violations, for Go */
+	char goerr[256];          /* why a Go-side table call failed */
 
 	/* entries handed out and not yet released, one slot per hand-out */
 	ht_entry **held;
@@ -188,6 +190,10 @@ struct ht_host {
 	abi_writer_vt_ext writer_vt;
 
 	ht_guard g_init, g_tables, g_extract, g_field, g_parse, g_event;
+
+	/* The result of the last extract call, in plugin memory. */
+	void *res_ptr;
+	uint64_t res_len;
 
 	pthread_mutex_t log_mu;
 	ht_log *logs;
@@ -223,8 +229,10 @@ abi_metric *ht_call_metrics(ht_host *h, uint32_t *n);
 abi_rc ht_call_parse(ht_host *h, const void *evt, uint32_t len,
 		     uint64_t evtnum);
 abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
-		       uint64_t evtnum, abi_extract_field *in_out);
-const char *ht_take_violations(ht_host *h, uint32_t *n);
+		       uint64_t evtnum, uint32_t field_id, const char *field,
+		       const char *arg_key, uint64_t arg_index,
+		       uint32_t arg_present, uint32_t ftype, uint32_t flist);
+uint32_t ht_take_violations(ht_host *h);
 void *ht_guard_addr(ht_host *h, int which);
 
 /* Tables, for the Go side. */

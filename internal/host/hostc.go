@@ -240,24 +240,15 @@ type extractRes struct {
 }
 
 func (c *chost) callExtract(evt []byte, num uint64, r *extractReq) extractRes {
-	var f C.abi_extract_field
-	f.field_id = C.uint32_t(r.id)
-	f.field = r.name
-	f.arg_key = r.key
-	f.arg_index = C.uint64_t(r.index)
-	f.arg_present = cbool(r.argPresent)
-	f.ftype = C.uint32_t(r.ftype)
-	f.flist = cbool(r.list)
 	rc := C.ht_call_extract(c.h, withEvent(evt), C.uint32_t(len(evt)),
-		C.uint64_t(num), &f)
-	return extractRes{
-		rc:  int32(rc),
-		ptr: *(*unsafe.Pointer)(unsafe.Pointer(&f.res)),
-		n:   uint64(f.res_len),
-	}
+		C.uint64_t(num), C.uint32_t(r.id), r.name, r.key,
+		C.uint64_t(r.index), cbool(r.argPresent), C.uint32_t(r.ftype),
+		cbool(r.list))
+	return extractRes{rc: int32(rc), ptr: c.h.res_ptr,
+		n: uint64(c.h.res_len)}
 }
 
-func cbool(b bool) C.abi_bool {
+func cbool(b bool) C.uint32_t {
 	if b {
 		return 1
 	}
@@ -314,9 +305,11 @@ func resBufs(p unsafe.Pointer, n int) ([][]byte, bool) {
 }
 
 func (c *chost) takeViolations() (string, int) {
-	var n C.uint32_t
-	s := C.ht_take_violations(c.h, &n)
-	return C.GoString(s), int(n)
+	n := C.ht_take_violations(c.h)
+	if n == 0 {
+		return "", 0
+	}
+	return C.GoString(&c.h.viol_out[0]), int(n)
 }
 
 func (c *chost) guardAddr(which int) uintptr {

@@ -460,10 +460,12 @@ abi_rc ht_call_parse(ht_host *h, const void *evt, uint32_t len,
 	return rc;
 }
 
-/* ht_call_extract extracts one field: f carries the request in and the
- * result (res, res_len) out. */
+/* ht_call_extract extracts one field; the result pointer and count are
+ * left in h->res_ptr and h->res_len. */
 abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
-		       uint64_t evtnum, abi_extract_field *f)
+		       uint64_t evtnum, uint32_t field_id, const char *field,
+		       const char *arg_key, uint64_t arg_index,
+		       uint32_t arg_present, uint32_t ftype, uint32_t flist)
 {
 	abi_rc (*fn)(void *, const abi_event_input *,
 		     const abi_extract_input *) =
@@ -477,6 +479,8 @@ abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
 	abi_rc rc;
 	uint32_t d;
 
+	h->res_ptr = NULL;
+	h->res_len = 0;
 	ev.evt = put_event(h, evt, len);
 	ev.evtnum = evtnum;
 	ev.evtsrc = "syscall";
@@ -484,9 +488,13 @@ abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
 	in = guard_get(&h->g_extract, extract_input_size(h));
 	if (!ev.evt || !gf || !in)
 		return ABI_FAILURE;
-	*gf = *f;
-	gf->res.u64 = NULL;
-	gf->res_len = 0;
+	gf->field_id = field_id;
+	gf->field = field;
+	gf->arg_key = arg_key;
+	gf->arg_index = arg_index;
+	gf->arg_present = arg_present;
+	gf->ftype = ftype;
+	gf->flist = flist;
 
 	memset(&full, 0, sizeof full);
 	full.owner = h;
@@ -507,17 +515,16 @@ abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
 		gf->res.u64 = NULL;
 	}
 	ht_end_call(h, d);
-	f->res = gf->res;
-	f->res_len = gf->res_len;
+	h->res_ptr = (void *)gf->res.u64;
+	h->res_len = gf->res_len;
 	return rc;
 }
 
-/* ht_take_violations returns the violations recorded since the last take
- * and forgets them; the text stays valid until the next call. */
-const char *ht_take_violations(ht_host *h, uint32_t *n)
+/* ht_take_violations moves the violations recorded since the last take
+ * to viol_out (valid until the next take) and returns their number. */
+uint32_t ht_take_violations(ht_host *h)
 {
-	static __thread char out[HT_ERRLEN];
-	uint32_t bad;
+	uint32_t bad, n;
 
 	pthread_mutex_lock(&h->log_mu);
 	bad = h->log_bad_sev;
@@ -525,11 +532,13 @@ const char *ht_take_violations(ht_host *h, uint32_t *n)
 	pthread_mutex_unlock(&h->log_mu);
 	if (bad)
 		ht_violate(h, "%u log records with an invalid severity", bad);
-	*n = h->nviol;
-	memcpy(out, h->viol, sizeof out);
+	n = h->nviol;
+	if (n == 0)
+		return 0;
+	memcpy(h->viol_out, h->viol, sizeof h->viol_out);
 	h->nviol = 0;
 	h->viol[0] = 0;
-	return out;
+	return n;
 }
 
 /* ht_stdout_begin points fd 1 at fd and returns a duplicate of the old

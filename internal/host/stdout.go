@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 )
 
 // stdoutCapture points the process's fd 1 at a temporary file while any
@@ -47,11 +48,11 @@ func stdoutEnter() (int64, error) {
 		}
 	}
 	c.depth++
-	st, err := c.file.Stat()
-	if err != nil {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(c.fd, &st); err != nil {
 		return 0, fmt.Errorf("stdout capture: %w", err)
 	}
-	return st.Size(), nil
+	return st.Size, nil
 }
 
 // stdoutLeave closes the window if this was the last call in it and
@@ -64,8 +65,11 @@ func stdoutLeave(start int64) string {
 	var size int64
 	if c.depth == 0 {
 		size = stdoutEnd(c.saved, c.fd)
-	} else if st, err := c.file.Stat(); err == nil {
-		size = st.Size()
+	} else {
+		var st syscall.Stat_t
+		if syscall.Fstat(c.fd, &st) == nil {
+			size = st.Size
+		}
 	}
 	if size <= start {
 		return ""

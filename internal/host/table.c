@@ -218,9 +218,9 @@ static ht_field *add_dynamic(ht_schema *s, const char *name,
 const char *ht_add_dynamic(ht_schema *s, const char *name,
 			   abi_state_type type, ht_field **out)
 {
-	static __thread char why[256];
+	char *why = s->host->goerr;
 
-	*out = add_dynamic(s, name, type, why, sizeof why);
+	*out = add_dynamic(s, name, type, why, sizeof s->host->goerr);
 	return *out ? NULL : why;
 }
 
