@@ -37,8 +37,13 @@ func (s *Sketch) Halve() {
 // keeps its update rule. In Plain mode the result equals the sketch of the
 // concatenated streams; in Conservative mode it is an upper bound that
 // still never underestimates. Merge is a writer method on s and a reader
-// method on other; other may be s itself, which doubles every counter.
+// method on other; other may be s itself, which doubles every counter. A
+// nil other is an error.
 func (s *Sketch) Merge(other *Sketch) error {
+	if other == nil {
+		return fmt.Errorf("merge: nil sketch: %w", ErrIncompatible)
+	}
+
 	if s.rows != other.rows || s.cols != other.cols {
 		return fmt.Errorf("merge %v into %v: shapes differ: %w",
 			other.Shape(), s.Shape(), ErrIncompatible)

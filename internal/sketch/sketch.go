@@ -81,7 +81,8 @@ func WithSeed(seed uint64) Option {
 
 // WithConcurrentReads lets the reader methods run on other goroutines
 // while the writer counts. Writers then store counters atomically, which
-// costs a locked instruction per changed counter on amd64.
+// costs a locked instruction per changed counter on amd64. The package
+// documentation says what overlapping readers see.
 func WithConcurrentReads() Option { return func(s *settings) { s.shared = true } }
 
 // New returns a zeroed sketch of the given shape. Unless WithSeed is given,

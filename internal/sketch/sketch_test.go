@@ -254,6 +254,10 @@ func TestMergeChecks(t *testing.T) {
 		{"cols", mustNew(t, Shape{3, 101}, WithSeed(1))},
 		{"seed", mustNew(t, Shape{3, 100}, WithSeed(2))},
 	}
+	tests = append(tests, struct {
+		name  string
+		other *Sketch
+	}{"nil", nil})
 	for _, tt := range tests {
 		if err := a.Merge(tt.other); !errors.Is(err, ErrIncompatible) {
 			t.Errorf("%s differ: %v", tt.name, err)
@@ -297,29 +301,35 @@ func TestFillRatio(t *testing.T) {
 	}
 }
 
-// New allocates the counters and nothing else of size: the heap grows by
-// rows*cols*8 bytes plus a constant.
+// memOverhead bounds what New allocates besides the counters, whatever the
+// shape: the Sketch value, and the allocator's rounding of a large counter
+// array up to whole 8 KiB pages.
+const memOverhead = uint64(sketchHeaderBytes + 8<<10)
+
+// New allocates the counters and a constant: its heap cost is rows x cols x
+// 8 bytes plus at most memOverhead, for small and large shapes alike.
 func TestMemory(t *testing.T) {
-	shape := Shape{7, 27183}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	s := mustNew(t, shape)
-	runtime.ReadMemStats(&after)
+	shapes := []Shape{{1, 1}, {3, 100}, {7, 27183}, {10, 27183}, {7, 271829}}
+	for _, shape := range shapes {
+		for _, m := range modes {
+			before := totalAlloc()
+			s := mustNew(t, shape, WithMode(m))
+			got := totalAlloc() - before
 
-	if cap(s.cells) != shape.Cells() {
-		t.Errorf("counter capacity %d, want %d", cap(s.cells), shape.Cells())
+			if cap(s.cells) != shape.Cells() {
+				t.Errorf("%v: room for %d counters, want %d", shape, cap(s.cells), shape.Cells())
+			}
+
+			counters := uint64(8 * shape.Cells())
+			if got < counters || got-counters > memOverhead {
+				t.Errorf("%v %v: New allocated %d bytes: %d of counters plus %d, limit %d",
+					shape, m, got, counters, int64(got)-int64(counters), memOverhead)
+			}
+
+			t.Logf("%v: %d bytes = %d of counters + %d", shape, got, counters, got-counters)
+			runtime.KeepAlive(s)
+		}
 	}
-
-	// The allocator rounds a large object up to whole 8 KiB pages; the
-	// Sketch value itself is well under a page.
-	got := int(after.TotalAlloc - before.TotalAlloc)
-	lo, hi := shape.Cells()*8, shape.SizeBytes()+8192
-	if got < lo || got > hi {
-		t.Errorf("New allocated %d bytes, want %d..%d", got, lo, hi)
-	}
-
-	runtime.KeepAlive(s)
 }
 
 func TestNoAllocations(t *testing.T) {
