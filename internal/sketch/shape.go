@@ -84,12 +84,14 @@ func (s Shape) Validate() error {
 	return nil
 }
 
-// Cells returns the number of counters, Rows*Cols.
+// Cells returns the number of counters, Rows*Cols. It is meaningful only
+// for a shape that passes Validate, whose product cannot overflow.
 func (s Shape) Cells() int { return s.Rows * s.Cols }
 
 // SizeBytes returns the memory a sketch of this shape holds: 8 bytes per
 // counter plus the fixed size of the Sketch value. It does not count the
-// allocator's rounding of the counter array.
+// allocator's rounding of a large counter array up to whole pages (under
+// 8 KiB). Like Cells, it is meaningful only for a valid shape.
 func (s Shape) SizeBytes() int { return s.Cells()*8 + sketchHeaderBytes }
 
 // Gamma returns the error probability the row count stands for, e^-Rows.

@@ -86,8 +86,10 @@ func WithSeed(seed uint64) Option {
 func WithConcurrentReads() Option { return func(s *settings) { s.shared = true } }
 
 // New returns a zeroed sketch of the given shape. Unless WithSeed is given,
-// the seed is drawn from crypto/rand. It allocates exactly shape.Cells()
-// counters.
+// the seed is drawn from crypto/rand, which on Linux is getrandom(2): it
+// blocks only until the kernel's entropy pool is first initialized, early
+// in boot, and Go ends the process only if the system has no random source
+// at all. New allocates exactly shape.Cells() counters.
 func New(shape Shape, opts ...Option) (*Sketch, error) {
 	if err := shape.Validate(); err != nil {
 		return nil, err
@@ -104,8 +106,8 @@ func New(shape Shape, opts ...Option) (*Sketch, error) {
 
 	if !st.seedSet {
 		var b [8]byte
-		// Go's crypto/rand.Read does not return errors: it reads the
-		// kernel's getrandom(2) on Linux, which cannot fail.
+		// Since Go 1.24 crypto/rand.Read always fills b and never
+		// returns an error; see the doc comment for when it can block.
 		_, _ = rand.Read(b[:])
 		st.seed = binary.LittleEndian.Uint64(b[:])
 	}
