@@ -14,19 +14,33 @@ import (
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
 )
 
+// decode decodes raw, or returns the event decoded by the previous call
+// when it is the same event: libsinsp hands the same buffer to parse and
+// to every extraction of one event.
+func (inst *instance) decode(raw []byte, evtnum uint64) (*event.Event, bool) {
+	if inst.evOK && inst.evNum == evtnum && len(raw) == inst.evLen &&
+		unsafe.SliceData(raw) == inst.evPtr {
+		return &inst.ev, true
+	}
+	ev, err := event.Decode(raw)
+	inst.ev, inst.evOK = ev, err == nil
+	inst.evNum, inst.evLen, inst.evPtr = evtnum, len(raw), unsafe.SliceData(raw)
+	return &inst.ev, inst.evOK
+}
+
 // parse hands one event to the detector. A malformed event is ignored.
 func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Pointer) bool {
 	if inst.det == nil {
 		return false
 	}
-	ev, err := event.Decode(raw)
-	if err != nil {
+	ev, ok := inst.decode(raw, evtnum)
+	if !ok {
 		return false
 	}
 	inst.state.Begin(reader, writer)
 	defer inst.state.End()
 	inst.det.Begin()
-	inst.det.Parse(&ev, evtnum, inst.state, inst.lists)
+	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
 	return true
 }
 
@@ -40,8 +54,8 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 	if inst.det == nil {
 		return
 	}
-	ev, err := event.Decode(raw)
-	if err != nil {
+	ev, ok := inst.decode(raw, evtnum)
+	if !ok {
 		return
 	}
 	inst.grow(len(fields))
@@ -56,16 +70,16 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 		switch int(f.field_id) {
 		case detector.FieldCount:
 			if p, ok := inst.profileIndex(f); ok {
-				if v, ok := inst.det.Count(p, &ev, evtnum, inst.state); ok {
+				if v, ok := inst.det.Count(p, ev, evtnum, inst.state); ok {
 					u64s[i] = v
 					setResult(f, unsafe.Pointer(&u64s[i]))
 				}
 			}
 		case detector.FieldDuration:
-			u64s[i] = inst.det.Duration(&ev, evtnum)
+			u64s[i] = inst.det.Duration(ev, evtnum)
 			setResult(f, unsafe.Pointer(&u64s[i]))
 		case detector.FieldProfile:
-			inst.extractProfile(f, i, &ev, evtnum)
+			inst.extractProfile(f, i, ev, evtnum)
 		}
 	}
 	inst.publishStrings(fields)

@@ -129,6 +129,14 @@ type instance struct {
 	log    *slog.Logger
 
 	errBuf *C.char // ABI_MAX_ERRLEN bytes
+
+	// The last decoded event (see decode). ev views host memory; it is
+	// reused only for the same buffer, length and event number.
+	ev    event.Event
+	evOK  bool
+	evNum uint64
+	evLen int
+	evPtr *byte
 	types  *C.uint16_t
 	ntypes uint32
 
