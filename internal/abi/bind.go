@@ -31,9 +31,9 @@ const (
 	groupStr
 )
 
-// members is every threads field the plugin reads, by libs name.
+// members is every threads field the plugin reads, by libs name. The tid
+// is the entry's key, so it is not read.
 var members = []member{
-	{"tid", groupI64, C.AD_I64_TID, 0},
 	{"pid", groupI64, C.AD_I64_PID, 0},
 	{"ptid", groupI64, C.AD_I64_PTID, 0},
 	{"sid", groupI64, C.AD_I64_SID, 0},
