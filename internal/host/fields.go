@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // Field is one entry of a plugin's get_fields JSON, after libsinsp's
@@ -166,14 +167,20 @@ func isNull(v json.RawMessage) bool {
 	return bytes.Equal(bytes.TrimSpace(v), []byte("null"))
 }
 
-// strictUnmarshal decodes exactly one JSON value.
+// strictUnmarshal decodes exactly one JSON value, numbers as
+// json.Number.
 func strictUnmarshal(s string, dst any) error {
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	return decodeOne([]byte(s), dst)
+}
+
+func decodeOne(b []byte, dst any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	if err := d.Decode(dst); err != nil {
 		return err
 	}
-	if d.More() {
+	var extra json.RawMessage
+	if err := d.Decode(&extra); err != io.EOF {
 		return fmt.Errorf("trailing data after the JSON value")
 	}
 	return nil

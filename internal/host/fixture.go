@@ -72,9 +72,7 @@ func ReadFixtureFile(path string) ([]FixtureRecord, error) {
 // recorded.
 func (t *Table) LoadFixture(threads json.RawMessage) error {
 	var m map[string]map[string]any
-	d := json.NewDecoder(bytes.NewReader(threads))
-	d.UseNumber()
-	if err := d.Decode(&m); err != nil {
+	if err := decodeOne(threads, &m); err != nil {
 		return fmt.Errorf("fixture threads: %w", err)
 	}
 	if err := t.lock(); err != nil {
