@@ -19,17 +19,23 @@ const (
 )
 
 // guardCases: which struct the probe reads one member past, the READ_PAST
-// value, the guard region, and whether an API 3.12 host has the member.
+// value, the guard region, whether an API 3.12 host has the member, and
+// how far before the guard page the fault is expected.
 var guardCases = []struct {
 	name     string
 	readPast string
 	region   int
 	okOn312  bool
+	before   func(Gen) int
 }{
-	{"init input log_fn", "1", guardInit, true},
-	{"tables input reader_ext", "2", guardTables, true},
-	{"extract input value_offsets", "3", guardExtract, true},
-	{"one byte past the event", "4", guardEvent, false},
+	{"init input log_fn", "1", guardInit, true, nil},
+	{"tables input reader_ext", "2", guardTables, true, nil},
+	{"extract input value_offsets", "3", guardExtract, true, nil},
+	{"one byte past the event", "4", guardEvent, false, nil},
+	// The init input's config pointer, read during parse: after init
+	// the whole region is PROT_NONE.
+	{"init input kept after init", "5", guardInit, false,
+		func(g Gen) int { return g.InitInputSize() }},
 }
 
 func genByName(name string) (Gen, bool) {
@@ -61,13 +67,17 @@ func guardChild() int {
 		fmt.Fprintln(os.Stderr, "child: open:", err)
 		return 3
 	}
-	fmt.Fprintf(os.Stderr, "guard=%#x\n", p.c.guardAddr(c.region))
+	addr := p.c.guardAddr(c.region)
+	if c.before != nil {
+		addr -= uintptr(c.before(gen))
+	}
+	fmt.Fprintf(os.Stderr, "guard=%#x\n", addr)
 	if err := p.Init(""); err != nil {
 		fmt.Fprintln(os.Stderr, "child: init:", err)
 		return 4
 	}
 	evt := probeEvent(1, "")
-	if c.region == guardEvent {
+	if c.region == guardEvent || c.readPast == "5" {
 		err = p.Parse(evt, 1)
 	} else {
 		_, _, err = p.Extract(evt, 1, "probe.evtnum")

@@ -359,6 +359,10 @@ int ht_call_init(ht_host *h, const char *config, abi_rc *rc,
 	*state = (uintptr_t)fn(iin, &r);
 	ht_end_call(h, d);
 	*rc = r;
+	/* libsinsp's init inputs live on its stack: a plugin that keeps the
+	 * pointers and reads them later must crash here, not read garbage. */
+	mprotect(h->g_init.base, h->g_init.usable, PROT_NONE);
+	mprotect(h->g_tables.base, h->g_tables.usable, PROT_NONE);
 	return 1;
 }
 

@@ -31,10 +31,7 @@ func (v Value) Len() int {
 // as they are, numbers in decimal, bools as true/false, addresses in
 // their usual notation, and lists as "(a,b)".
 func (v Value) Text() string {
-	var parts []string
-	for _, s := range v.Strings {
-		parts = append(parts, s)
-	}
+	parts := append([]string(nil), v.Strings...)
 	for _, u := range v.Uints {
 		parts = append(parts, strconv.FormatUint(u, 10))
 	}

@@ -108,6 +108,7 @@ typedef struct probe {
 	abi_byte_buffer bufs[2];
 	unsigned char v4[4], v6[16];
 	uint16_t types[1];
+	const abi_init_input *kept_in; /* READ_PAST 5: kept past init */
 } probe;
 
 /* ---- script interpreter ---- */
@@ -544,6 +545,7 @@ void *plugin_init(const abi_init_input *in, abi_rc *rc)
 #endif
 	p->owner = in->owner;
 	p->owner_err = in->get_owner_last_error;
+	p->kept_in = in;
 	if (in->tables) {
 		p->list_tables = in->tables->list_tables;
 		p->get_table = in->tables->get_table;
@@ -713,6 +715,13 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 {
 	probe *p = s;
 
+#if defined(READ_PAST) && READ_PAST == 5
+	{
+		const char *const volatile *c = &p->kept_in->config;
+
+		(void)*c;
+	}
+#endif
 #if defined(READ_PAST) && READ_PAST == 4
 	{
 		volatile const unsigned char *b = (const void *)ev->evt;
