@@ -345,3 +345,17 @@ func TestDestroyTimeout(t *testing.T) {
 		t.Fatalf("error does not state the limit: %v", err)
 	}
 }
+
+func TestInitLogSeverityChecked(t *testing.T) {
+	p := openProbe(t, variant{"BAD_SEVERITY": ""}, Gen312)
+	wantErr(t, p.Init(""), ErrViolation,
+		"1 log records with an invalid severity")
+}
+
+// A C plugin loads without RTLD_DEEPBIND too, as libsinsp loads it.
+func TestOpenWithoutDeepbind(t *testing.T) {
+	p := initProbe(t, variant{}, Gen312, "tables", WithoutDeepbind())
+	if got := initOut(t, p); got != "threads:int64" {
+		t.Fatalf("init script: %q", got)
+	}
+}

@@ -575,6 +575,9 @@ void *plugin_init(const abi_init_input *in, abi_rc *rc)
 	if (p->subtables && in->log_fn) {
 		in->log_fn(in->owner, NULL, "probe initialised", ABI_LOG_INFO);
 		in->log_fn(in->owner, "probe-comp", "second", ABI_LOG_DEBUG);
+#ifdef BAD_SEVERITY
+		in->log_fn(in->owner, NULL, "bad", (abi_log_sev)99);
+#endif
 	}
 #endif
 	script(p, config_script(in->config, sbuf, sizeof sbuf), p->init_out,
