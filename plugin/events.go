@@ -10,6 +10,7 @@ import "C"
 import (
 	"unsafe"
 
+	"github.com/falco-anomalydetection/anomalydetection/internal/abi"
 	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
 )
@@ -39,9 +40,25 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	}
 	inst.state.Begin(reader, writer)
 	defer inst.state.End()
+	hintArgs(inst.state, ev)
 	inst.det.Begin()
 	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
 	return true
+}
+
+// hintArgs gives the state the args of a successful exec's thread from
+// the event itself (see abi.State.HintArgs).
+func hintArgs(st *abi.State, ev *event.Event) {
+	l, ok := event.ExecLayoutOf(ev.Type)
+	if !ok {
+		return
+	}
+	if res, ok := ev.Int64(l.Res); !ok || res != 0 {
+		return
+	}
+	if args, ok := ev.Param(l.Args); ok {
+		st.HintArgs(ev.Tid, args)
+	}
 }
 
 // extract answers each requested field. libsinsp asks for one field per
@@ -61,6 +78,7 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 	inst.grow(len(fields))
 	inst.state.Begin(reader, nil)
 	defer inst.state.End()
+	hintArgs(inst.state, ev)
 	inst.det.Begin()
 
 	inst.scratch, inst.offsets = inst.scratch[:0], inst.offsets[:0]

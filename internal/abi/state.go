@@ -42,6 +42,13 @@ type State struct {
 	// kept until End for the same reason as retired.
 	dec     []byte
 	decOld  [][]byte
+
+	// hintTid's args are known from the event being processed (see
+	// HintArgs); reading them from the host is then unnecessary.
+	hintTid  int64
+	hintArgs []byte
+	hinted   bool
+
 	encBuf  *C.char
 	encCap  int
 	Crosses int // Go-to-C crossings since Begin, for tests and benchmarks
@@ -88,8 +95,18 @@ func (s *State) Begin(reader, writer unsafe.Pointer) {
 	s.Crosses = 0
 }
 
+// HintArgs says that thread tid's args are args (NUL-terminated items,
+// valid until End): the caller read them from the current event. After a
+// successful execve libsinsp's args of the exec'ing thread are exactly the
+// event's args parameter, so the plugin takes them from there instead of
+// reading the args table item by item.
+func (s *State) HintArgs(tid int64, args []byte) {
+	s.hintTid, s.hintArgs, s.hinted = tid, args, true
+}
+
 // End forgets everything read during the call.
 func (s *State) End() {
+	s.hinted, s.hintArgs = false, nil
 	for _, p := range s.retired {
 		C.free(p)
 	}
@@ -147,6 +164,12 @@ func (s *State) LoadLists(t *profile.Thread, n profile.Need) {
 		return
 	}
 	args, env := n&profile.NeedArgs != 0, n&profile.NeedEnv != 0
+	if args && s.hinted && t.Tid == s.hintTid {
+		t.Args = unsafe.String(unsafe.SliceData(s.hintArgs), len(s.hintArgs))
+		if args = false; !env {
+			return
+		}
+	}
 	for {
 		s.Crosses++
 		ok := C.ad_read_lists_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
