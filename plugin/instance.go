@@ -132,11 +132,11 @@ type instance struct {
 
 	// The last decoded event (see decode). ev views host memory; it is
 	// reused only for the same buffer, length and event number.
-	ev    event.Event
-	evOK  bool
-	evNum uint64
-	evLen int
-	evPtr *byte
+	ev     event.Event
+	evOK   bool
+	evNum  uint64
+	evLen  int
+	evPtr  *byte
 	types  *C.uint16_t
 	ntypes uint32
 

@@ -40,8 +40,8 @@ type State struct {
 
 	// dec is where encoded lists (Gen32) are decoded to; old arenas are
 	// kept until End for the same reason as retired.
-	dec     []byte
-	decOld  [][]byte
+	dec    []byte
+	decOld [][]byte
 
 	// hintTid's args are known from the event being processed (see
 	// HintArgs); reading them from the host is then unnecessary.
