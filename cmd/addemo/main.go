@@ -69,6 +69,11 @@ func run(lib, genName string, jobs int) error {
 	if err := p.Init(config); err != nil {
 		return err
 	}
+	// What the plugin logged at init, as Falco would print it (hosts
+	// without a log callback got it on stderr).
+	for _, l := range p.Logs() {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", l.Component, l.Message)
+	}
 	fmt.Printf("anomalydetection demo: %s host (Falco %s), %d routine jobs, rules after a %s warm-up\n\n",
 		g.Name, g.Falco, jobs, warmup)
 
