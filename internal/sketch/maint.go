@@ -25,9 +25,19 @@ func (s *Sketch) Reset() {
 // ages old counts. Estimates stay at or above half the true count, rounded
 // down. It is a writer method.
 func (s *Sketch) Halve() {
-	for i, v := range s.cells {
+	cells := s.cells
+	if !s.shared {
+		for i, v := range cells {
+			cells[i] = v >> 1
+		}
+
+		return
+	}
+
+	// Atomic stores are locked instructions: skip the counters that stay.
+	for i, v := range cells {
 		if v != 0 {
-			s.store(&s.cells[i], v>>1)
+			atomic.StoreUint64(&cells[i], v>>1)
 		}
 	}
 }
@@ -53,10 +63,19 @@ func (s *Sketch) Merge(other *Sketch) error {
 		return fmt.Errorf("merge: seeds differ: %w", ErrIncompatible)
 	}
 
-	for i := range s.cells {
-		add := atomic.LoadUint64(&other.cells[i])
-		if add != 0 {
-			s.store(&s.cells[i], satAdd(s.cells[i], add))
+	dst := s.cells
+	src := other.cells[:len(dst)]
+	if !s.shared {
+		for i := range src {
+			dst[i] = satAdd(dst[i], atomic.LoadUint64(&src[i]))
+		}
+
+		return nil
+	}
+
+	for i := range src {
+		if add := atomic.LoadUint64(&src[i]); add != 0 {
+			atomic.StoreUint64(&dst[i], satAdd(dst[i], add))
 		}
 	}
 
@@ -91,12 +110,13 @@ func (s *Sketch) FillRatio() float64 {
 		return 0
 	}
 
-	used := 0
-	for i := range s.cells {
-		if atomic.LoadUint64(&s.cells[i]) != 0 {
-			used++
-		}
+	cells := s.cells
+	zero := 0
+	for i := range cells {
+		zero += int(1 - min(atomic.LoadUint64(&cells[i]), 1))
 	}
+
+	used := len(cells) - zero
 
 	return float64(used) / float64(len(s.cells))
 }

@@ -193,6 +193,36 @@ func TestZeroSketch(t *testing.T) {
 	}
 }
 
+// The event path checks the counter array against the shape once, instead
+// of a bounds check per row: a Sketch whose fields disagree (which only
+// this package could build) counts nothing and estimates 0, and never
+// reads or writes outside its counters.
+func TestInconsistentSketchIsEmpty(t *testing.T) {
+	broken := []*Sketch{
+		{rows: 3, cols: 5, cells: make([]uint64, 14), mode: Plain},
+		{rows: 3, cols: 5, cells: make([]uint64, 14), mode: Conservative},
+		{rows: 2, cols: 0, cells: make([]uint64, 4), mode: Plain},
+		{rows: 0, cols: 4, cells: make([]uint64, 4), mode: Plain},
+		{rows: -1, cols: -4, cells: make([]uint64, 4), mode: Plain},
+	}
+	for i, s := range broken {
+		h := s.HashString("k")
+		if got := s.AddEstimateHash(h, 3); got != 0 {
+			t.Errorf("sketch %d: AddEstimateHash = %d", i, got)
+		}
+
+		if got := s.EstimateHash(h); got != 0 {
+			t.Errorf("sketch %d: EstimateHash = %d", i, got)
+		}
+
+		for j, v := range s.cells {
+			if v != 0 {
+				t.Errorf("sketch %d: counter %d written", i, j)
+			}
+		}
+	}
+}
+
 func TestResetHalve(t *testing.T) {
 	for _, shared := range []bool{false, true} {
 		opts := []Option{WithMode(Plain), WithSeed(1)}
