@@ -171,13 +171,15 @@ func TestRowPositionsUniformAndIndependent(t *testing.T) {
 
 	for r := range single {
 		if x := chiSquare(single[r][:], keys); x > chiLimit(cols-1) {
-			t.Errorf("row %d: chi-square %.0f over %d columns, limit %.0f", r, x, cols, chiLimit(cols-1))
+			t.Errorf("row %d: chi-square %.0f over %d columns, limit %.0f",
+				r, x, cols, chiLimit(cols-1))
 		}
 	}
 
 	for j, p := range pairs {
 		if x := chiSquare(joint[j], keys); x > chiLimit(cols*cols-1) {
-			t.Errorf("rows %d,%d: joint chi-square %.0f, limit %.0f", p[0], p[1], x, chiLimit(cols*cols-1))
+			t.Errorf("rows %d,%d: joint chi-square %.0f, limit %.0f",
+				p[0], p[1], x, chiLimit(cols*cols-1))
 		}
 	}
 }

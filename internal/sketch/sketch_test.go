@@ -31,7 +31,8 @@ func TestNewOptions(t *testing.T) {
 
 	s = mustNew(t, Shape{3, 100}, WithMode(Plain), WithSeed(42), WithConcurrentReads())
 	if s.Mode() != Plain || s.Seed() != 42 || !s.ConcurrentReads() {
-		t.Errorf("options: mode %v, seed %d, concurrent %v", s.Mode(), s.Seed(), s.ConcurrentReads())
+		t.Errorf("options: mode %v, seed %d, concurrent %v",
+			s.Mode(), s.Seed(), s.ConcurrentReads())
 	}
 
 	if _, err := New(Shape{3, 100}, WithMode(0)); !errors.Is(err, ErrMode) {
