@@ -38,7 +38,7 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	if !ok {
 		return false
 	}
-	inst.state.Begin(reader, writer)
+	inst.state.Begin(reader, writer, ev.Tid)
 	defer inst.state.End()
 	hintArgs(inst.state, ev)
 	inst.det.Begin()
@@ -76,7 +76,7 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 		return
 	}
 	inst.grow(len(fields))
-	inst.state.Begin(reader, nil)
+	inst.state.Begin(reader, nil, ev.Tid)
 	defer inst.state.End()
 	hintArgs(inst.state, ev)
 	inst.det.Begin()

@@ -15,12 +15,16 @@ import (
 )
 
 // member describes one threads field the plugin can read: the slot it
-// lands in and what the profile code needs it for.
+// lands in, what the profile code needs it for, and how it reaches a
+// profile.Thread.
 type member struct {
 	name  string
 	group int // one of the groups below
 	index int
-	need  profile.Need // 0: always read (identity)
+	need  profile.Need // 0: identity, read with every entry
+	// miss is the Missing bit of a member some hosts lack.
+	miss profile.Missing
+	set  func(th *profile.Thread, o *C.ad_thread_out, i int)
 }
 
 const (
@@ -31,32 +35,68 @@ const (
 	groupStr
 )
 
+// bit is the member's AD_M_* bit.
+func (m member) bit() uint64 {
+	base := [...]int{0, C.AD_NI64, C.AD_NI64 + C.AD_NU32, C.AD_NI64 + C.AD_NU32 + C.AD_NU64,
+		C.AD_NI64 + C.AD_NU32 + C.AD_NU64 + C.AD_NB}
+	return 1 << uint(base[m.group]+m.index)
+}
+
+func i64(o *C.ad_thread_out, i int) int64  { return int64(o.i64[i]) }
+func u32(o *C.ad_thread_out, i int) uint32 { return uint32(o.u32[i]) }
+func u64(o *C.ad_thread_out, i int) uint64 { return uint64(o.u64[i]) }
+func b(o *C.ad_thread_out, i int) bool     { return o.b[i] != 0 }
+func str(o *C.ad_thread_out, i int) string { return cstr(o.s[i], o.slen[i]) }
+
 // members is every threads field the plugin reads, by libs name. The tid
 // is the entry's key, so it is not read.
 var members = []member{
-	{"pid", groupI64, C.AD_I64_PID, 0},
-	{"ptid", groupI64, C.AD_I64_PTID, 0},
-	{"sid", groupI64, C.AD_I64_SID, 0},
-	{"vtid", groupI64, C.AD_I64_VTID, 0},
-	{"vpid", groupI64, C.AD_I64_VPID, 0},
-	{"vpgid", groupI64, C.AD_I64_VPGID, 0},
-	{"pgid", groupI64, C.AD_I64_PGID, profile.NeedPgid},
-	{"tty", groupU32, C.AD_U32_TTY, profile.NeedTty},
-	{"flags", groupU32, C.AD_U32_FLAGS, 0},
-	{"uid", groupU32, C.AD_U32_UID, profile.NeedUID},
-	{"gid", groupU32, C.AD_U32_GID, profile.NeedGID},
-	{"loginuid", groupU32, C.AD_U32_LOGINUID, profile.NeedLoginUID},
-	{"exe_ino", groupU64, C.AD_U64_EXE_INO, profile.NeedExeIno},
-	{"exe_ino_ctime", groupU64, C.AD_U64_EXE_INO_CTIME, profile.NeedExeIno},
-	{"exe_ino_mtime", groupU64, C.AD_U64_EXE_INO_MTIME, profile.NeedExeIno},
-	{"exe_writable", groupBool, C.AD_B_EXE_WRITABLE, profile.NeedExeFlags},
-	{"exe_upper_layer", groupBool, C.AD_B_EXE_UPPER, profile.NeedExeFlags},
-	{"exe_from_memfd", groupBool, C.AD_B_EXE_MEMFD, profile.NeedExeFlags},
-	{"comm", groupStr, C.AD_S_COMM, profile.NeedComm},
-	{"exe", groupStr, C.AD_S_EXE, profile.NeedExe},
-	{"exe_path", groupStr, C.AD_S_EXEPATH, profile.NeedExePath},
-	{"cwd", groupStr, C.AD_S_CWD, profile.NeedCwd},
-	{"container_id", groupStr, C.AD_S_CONTAINER_ID, profile.NeedContainerID},
+	{"pid", groupI64, C.AD_I64_PID, 0, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Pid = i64(o, i) }},
+	{"ptid", groupI64, C.AD_I64_PTID, 0, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Ptid = i64(o, i) }},
+	{"flags", groupU32, C.AD_U32_FLAGS, 0, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Flags = u32(o, i) }},
+	{"sid", groupI64, C.AD_I64_SID, profile.NeedIDs, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Sid = i64(o, i) }},
+	{"vtid", groupI64, C.AD_I64_VTID, profile.NeedIDs, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Vtid = i64(o, i) }},
+	{"vpid", groupI64, C.AD_I64_VPID, profile.NeedIDs, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Vpid = i64(o, i) }},
+	{"vpgid", groupI64, C.AD_I64_VPGID, profile.NeedIDs, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Vpgid = i64(o, i) }},
+	{"pgid", groupI64, C.AD_I64_PGID, profile.NeedPgid, profile.MissingPgid,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Pgid = i64(o, i) }},
+	{"tty", groupU32, C.AD_U32_TTY, profile.NeedTty, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Tty = u32(o, i) }},
+	{"uid", groupU32, C.AD_U32_UID, profile.NeedUID, profile.MissingUID,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.UID = u32(o, i) }},
+	{"gid", groupU32, C.AD_U32_GID, profile.NeedGID, profile.MissingGID,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.GID = u32(o, i) }},
+	{"loginuid", groupU32, C.AD_U32_LOGINUID, profile.NeedLoginUID, profile.MissingLoginUID,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.LoginUID = u32(o, i) }},
+	{"exe_ino", groupU64, C.AD_U64_EXE_INO, profile.NeedExeIno, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeIno = u64(o, i) }},
+	{"exe_ino_ctime", groupU64, C.AD_U64_EXE_INO_CTIME, profile.NeedExeIno, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeInoCtime = u64(o, i) }},
+	{"exe_ino_mtime", groupU64, C.AD_U64_EXE_INO_MTIME, profile.NeedExeIno, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeInoMtime = u64(o, i) }},
+	{"exe_writable", groupBool, C.AD_B_EXE_WRITABLE, profile.NeedExeFlags, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeWritable = b(o, i) }},
+	{"exe_upper_layer", groupBool, C.AD_B_EXE_UPPER, profile.NeedExeFlags, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeUpperLayer = b(o, i) }},
+	{"exe_from_memfd", groupBool, C.AD_B_EXE_MEMFD, profile.NeedExeFlags, profile.MissingExeFromMemfd,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExeFromMemfd = b(o, i) }},
+	{"comm", groupStr, C.AD_S_COMM, profile.NeedComm, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Comm = str(o, i) }},
+	{"exe", groupStr, C.AD_S_EXE, profile.NeedExe, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Exe = str(o, i) }},
+	{"exe_path", groupStr, C.AD_S_EXEPATH, profile.NeedExePath, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ExePath = str(o, i) }},
+	{"cwd", groupStr, C.AD_S_CWD, profile.NeedCwd, 0,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.Cwd = str(o, i) }},
+	{"container_id", groupStr, C.AD_S_CONTAINER_ID, profile.NeedContainerID, profile.MissingContainerID,
+		func(th *profile.Thread, o *C.ad_thread_out, i int) { th.ContainerID = str(o, i) }},
 }
 
 // fdMembers is every file_descriptors field the plugin reads.
@@ -244,17 +284,33 @@ func (t *Tables) addListFields() error {
 	return nil
 }
 
-// Configure narrows the per-entry reads to the identity members plus need,
-// so an event pays only for the fields its profiles use.
+// Configure records what the profiles read (the union of their plans'
+// needs): the event thread's entry is read with all of it up front, other
+// entries with their identity and name, and any other member on first
+// use.
 func (t *Tables) Configure(need profile.Need) {
-	spec := t.avail
-	for _, m := range members {
-		if m.need != 0 && need&m.need == 0 {
-			*specSlot(&spec, m) = C.ad_acc{}
+	t.need = need
+	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
+	t.eventMask = t.mask(need)
+	t.otherMask = t.mask(t.otherNeed())
+}
+
+// otherNeed is what entries other than the event thread's are read with
+// first: their name, which ancestors and leaders mostly give.
+func (t *Tables) otherNeed() profile.Need { return t.need & profile.NeedComm }
+
+// mask returns the AD_M_* bits of the identity members and the members
+// need names, among those the host offers.
+func (t *Tables) mask(need profile.Need) uint64 {
+	var m uint64
+	for _, mb := range members {
+		if mb.need == 0 || need&mb.need != 0 {
+			if specSlot(&t.avail, mb).f != nil {
+				m |= mb.bit()
+			}
 		}
 	}
-	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
-	*t.spec = spec
+	return m
 }
 
 func specSlot(s *C.ad_thread_spec, m member) *C.ad_acc {

@@ -81,11 +81,11 @@ static int collect(const abi_reader_vt_ext *r, abi_table *t, abi_entry *e,
 }
 
 static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-			 abi_entry *e, ad_thread_out *out)
+			 abi_entry *e, uint64_t mask, ad_thread_out *out)
 {
 	abi_state_data d;
 	for (int i = 0; i < AD_NI64; i++) {
-		if (sp->i64[i].f == NULL)
+		if (sp->i64[i].f == NULL || !(mask & (1ull << AD_M_I64(i))))
 			continue;
 		if (read_acc(r, sp->threads, e, &sp->i64[i], &d))
 			out->i64[i] = (int64_t)read_num(sp->i64[i].type, &d);
@@ -93,7 +93,7 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 			out->failed |= 1ull << AD_M_I64(i);
 	}
 	for (int i = 0; i < AD_NU32; i++) {
-		if (sp->u32[i].f == NULL)
+		if (sp->u32[i].f == NULL || !(mask & (1ull << AD_M_U32(i))))
 			continue;
 		if (read_acc(r, sp->threads, e, &sp->u32[i], &d))
 			out->u32[i] = (uint32_t)read_num(sp->u32[i].type, &d);
@@ -101,7 +101,7 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 			out->failed |= 1ull << AD_M_U32(i);
 	}
 	for (int i = 0; i < AD_NU64; i++) {
-		if (sp->u64[i].f == NULL)
+		if (sp->u64[i].f == NULL || !(mask & (1ull << AD_M_U64(i))))
 			continue;
 		if (read_acc(r, sp->threads, e, &sp->u64[i], &d))
 			out->u64[i] = read_num(sp->u64[i].type, &d);
@@ -109,7 +109,7 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 			out->failed |= 1ull << AD_M_U64(i);
 	}
 	for (int i = 0; i < AD_NB; i++) {
-		if (sp->b[i].f == NULL)
+		if (sp->b[i].f == NULL || !(mask & (1ull << AD_M_B(i))))
 			continue;
 		if (read_acc(r, sp->threads, e, &sp->b[i], &d))
 			out->b[i] = (uint32_t)read_num(sp->b[i].type, &d);
@@ -117,7 +117,7 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 			out->failed |= 1ull << AD_M_B(i);
 	}
 	for (int i = 0; i < AD_NS; i++) {
-		if (sp->s[i].f == NULL)
+		if (sp->s[i].f == NULL || !(mask & (1ull << AD_M_S(i))))
 			continue;
 		if (read_acc(r, sp->threads, e, &sp->s[i], &d)) {
 			out->s[i] = d.str ? d.str : "";
@@ -129,15 +129,15 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 }
 
 int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		   int64_t tid, ad_thread_out *out)
+		   int64_t tid, uint64_t mask, ad_thread_out *out)
 {
 	abi_state_data key;
-	memset(out, 0, sizeof(*out));
+	out->failed = 0;
 	key.s64 = tid;
 	abi_entry *e = r->get_entry(sp->threads, &key);
 	if (e == NULL)
 		return 0;
-	read_members(r, sp, e, out);
+	read_members(r, sp, e, mask, out);
 	r->release_entry(sp->threads, e);
 	return 1;
 }
@@ -188,6 +188,57 @@ int ad_read_lists(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	return 1;
 }
 
+/* fd_group says which members an fd of scap type fd_type has: the name
+ * fields and the file fields always, and of the socket union only the
+ * group that matches the type. libsinsp keeps the groups in a union, so
+ * the others hold another group's bytes anyway. */
+static int fd_wanted(int member, uint64_t fd_type)
+{
+	switch (member) {
+	case AD_FD_TYPE: case AD_FD_FLAGS: case AD_FD_DEV: case AD_FD_INO:
+	case AD_FD_NAME: case AD_FD_NAME_RAW:
+		return 1;
+	case AD_FD_V4_SIP: case AD_FD_V4_DIP: case AD_FD_V4_SPORT:
+	case AD_FD_V4_DPORT: case AD_FD_V4_L4:
+		return fd_type == 3;
+	case AD_FD_V4S_IP: case AD_FD_V4S_PORT: case AD_FD_V4S_L4:
+		return fd_type == 5;
+	case AD_FD_V6_SIP_LO: case AD_FD_V6_SIP_HI: case AD_FD_V6_DIP_LO:
+	case AD_FD_V6_DIP_HI: case AD_FD_V6_SPORT: case AD_FD_V6_DPORT:
+	case AD_FD_V6_L4:
+		return fd_type == 4;
+	case AD_FD_V6S_IP_LO: case AD_FD_V6S_IP_HI: case AD_FD_V6S_PORT:
+	case AD_FD_V6S_L4:
+		return fd_type == 6;
+	case AD_FD_UNIX_SRC: case AD_FD_UNIX_DST:
+		return fd_type == 8;
+	}
+	return 0;
+}
+
+static void read_fd_member(const abi_reader_vt_ext *r, abi_table *fdt,
+			   abi_entry *fe, const ad_acc *a, int i,
+			   ad_fd_out *out)
+{
+	abi_state_data d;
+	if (!read_acc(r, fdt, fe, a, &d)) {
+		out->failed |= 1ull << i;
+		return;
+	}
+	if (a->type != ABI_ST_STRING) {
+		out->v[i] = read_num(a->type, &d);
+		return;
+	}
+	const char *s = d.str ? d.str : "";
+	if (i == AD_FD_NAME) {
+		out->name = s;
+		out->name_len = (uint32_t)strlen(s);
+	} else if (i == AD_FD_NAME_RAW) {
+		out->name_raw = s;
+		out->name_raw_len = (uint32_t)strlen(s);
+	}
+}
+
 int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	       int64_t tid, int64_t fd, ad_fd_out *out)
 {
@@ -209,26 +260,14 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		abi_entry *fe = r->get_entry(fdt, &k2);
 		if (fe != NULL) {
 			found = 1;
+			if (sp->fd[AD_FD_TYPE].f != NULL)
+				read_fd_member(r, fdt, fe, &sp->fd[AD_FD_TYPE],
+					       AD_FD_TYPE, out);
 			for (int i = 0; i < AD_NFD; i++) {
-				const ad_acc *a = &sp->fd[i];
-				if (a->f == NULL)
+				if (i == AD_FD_TYPE || sp->fd[i].f == NULL ||
+				    !fd_wanted(i, out->v[AD_FD_TYPE]))
 					continue;
-				if (!read_acc(r, fdt, fe, a, &d)) {
-					out->failed |= 1ull << i;
-					continue;
-				}
-				if (a->type == ABI_ST_STRING) {
-					const char *s = d.str ? d.str : "";
-					if (i == AD_FD_NAME) {
-						out->name = s;
-						out->name_len = (uint32_t)strlen(s);
-					} else if (i == AD_FD_NAME_RAW) {
-						out->name_raw = s;
-						out->name_raw_len = (uint32_t)strlen(s);
-					}
-				} else {
-					out->v[i] = read_num(a->type, &d);
-				}
+				read_fd_member(r, fdt, fe, &sp->fd[i], i, out);
 			}
 			r->release_entry(fdt, fe);
 		}

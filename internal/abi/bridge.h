@@ -141,8 +141,10 @@ typedef struct ad_buf {
 	uint32_t need;
 } ad_buf;
 
+/* ad_read_thread reads the members of entry tid whose AD_M_* bit is set
+ * in mask (and that have an accessor); the others keep their value. */
 int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		   int64_t tid, ad_thread_out *out);
+		   int64_t tid, uint64_t mask, ad_thread_out *out);
 int ad_read_lists(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		  int64_t tid, int want_args, int want_env, ad_thread_out *out,
 		  ad_buf *lists);
@@ -158,10 +160,10 @@ int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
  * pointers all address C memory, so the checks are pure overhead there.
  */
 static inline int ad_read_thread_u(uintptr_t r, uintptr_t sp, int64_t tid,
-				   uintptr_t out)
+				   uint64_t mask, uintptr_t out)
 {
 	return ad_read_thread((const abi_reader_vt_ext *)r,
-			      (const ad_thread_spec *)sp, tid,
+			      (const ad_thread_spec *)sp, tid, mask,
 			      (ad_thread_out *)out);
 }
 

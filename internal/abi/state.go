@@ -49,6 +49,8 @@ type State struct {
 	hintArgs []byte
 	hinted   bool
 
+	evTid int64
+
 	encBuf  *C.char
 	encCap  int
 	Crosses int // Go-to-C crossings since Begin, for tests and benchmarks
@@ -85,8 +87,10 @@ func (s *State) Close() {
 
 // Begin binds s to the table reader (and writer, for parse calls) of the
 // current call. reader and writer point to the call's
-// abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil.
-func (s *State) Begin(reader, writer unsafe.Pointer) {
+// abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil. evTid is the
+// event's thread, whose entry is read with every member the profiles use.
+func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
+	s.evTid = evTid
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
 	s.n, s.nfd = 0, 0
@@ -127,12 +131,17 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 		}
 	}
 	th := s.next()
-	if s.r == nil || !s.read(tid) {
+	need, mask := s.t.otherNeed(), s.t.otherMask
+	if tid == s.evTid {
+		need, mask = s.t.need, s.t.eventMask
+	}
+	if s.r == nil || !s.read(tid, mask) {
 		*th = profile.Thread{Tid: tid, Missing: missingEntry}
 		return th, false
 	}
-	s.fill(th)
-	th.Tid = tid
+	*th = profile.Thread{Tid: tid, Loader: s}
+	s.apply(th, need, mask)
+	th.Pending = profile.NeedAll &^ (need &^ (profile.NeedArgs | profile.NeedEnv))
 	return th, true
 }
 
@@ -148,17 +157,46 @@ func (s *State) next() *profile.Thread {
 	return th
 }
 
-// read performs the crossing for one entry's members.
-func (s *State) read(tid int64) bool {
+// read performs the crossing for the members mask of one entry.
+func (s *State) read(tid int64, mask uint64) bool {
 	s.Crosses++
 	return C.ad_read_thread_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
-		C.int64_t(tid), u(unsafe.Pointer(s.out))) != 0
+		C.int64_t(tid), C.uint64_t(mask), u(unsafe.Pointer(s.out))) != 0
 }
 
-// LoadLists implements profile.ListLoader: one more crossing reads the
-// lists of t that a field needs, so an event pays for the args and env of
-// the entries whose lists it renders only.
-func (s *State) LoadLists(t *profile.Thread, n profile.Need) {
+// apply copies the members mask of the last read into th and marks the
+// members of need the host could not give as Missing.
+func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64) {
+	failed := uint64(s.out.failed)
+	for _, m := range members {
+		if mask&m.bit() != 0 && failed&m.bit() == 0 {
+			m.set(th, s.out, m.index)
+		} else if m.need&need != 0 {
+			th.Missing |= m.miss
+		}
+	}
+}
+
+// LoadMembers implements profile.Loader: one more crossing reads the
+// members n of t that its first read left out.
+func (s *State) LoadMembers(t *profile.Thread, n profile.Need) {
+	if lists := n & (profile.NeedArgs | profile.NeedEnv); lists != 0 {
+		s.loadLists(t, lists)
+	}
+	n &^= profile.NeedArgs | profile.NeedEnv
+	if n == 0 {
+		return
+	}
+	mask := s.t.mask(n) &^ s.t.mask(0)
+	if mask == 0 || s.r == nil || !s.read(t.Tid, mask) {
+		s.out.failed = C.uint64_t(mask)
+	}
+	s.apply(t, n, mask)
+}
+
+// loadLists reads the lists of t that a field needs, so an event pays for
+// the args and env of the entries whose lists it renders only.
+func (s *State) loadLists(t *profile.Thread, n profile.Need) {
 	if s.r == nil {
 		t.Missing |= missingLists(n)
 		return
@@ -269,65 +307,6 @@ func cstr(p *C.char, n C.uint32_t) string {
 		return ""
 	}
 	return unsafe.String((*byte)(unsafe.Pointer(p)), int(n))
-}
-
-// fill converts the C read result into th.
-func (s *State) fill(th *profile.Thread) {
-	o := s.out
-	*th = profile.Thread{
-		Pid: int64(o.i64[C.AD_I64_PID]), Ptid: int64(o.i64[C.AD_I64_PTID]),
-		Sid: int64(o.i64[C.AD_I64_SID]), Vtid: int64(o.i64[C.AD_I64_VTID]),
-		Vpid: int64(o.i64[C.AD_I64_VPID]), Vpgid: int64(o.i64[C.AD_I64_VPGID]),
-		Pgid: int64(o.i64[C.AD_I64_PGID]),
-
-		Comm:        cstr(o.s[C.AD_S_COMM], o.slen[C.AD_S_COMM]),
-		Exe:         cstr(o.s[C.AD_S_EXE], o.slen[C.AD_S_EXE]),
-		ExePath:     cstr(o.s[C.AD_S_EXEPATH], o.slen[C.AD_S_EXEPATH]),
-		Cwd:         cstr(o.s[C.AD_S_CWD], o.slen[C.AD_S_CWD]),
-		ContainerID: cstr(o.s[C.AD_S_CONTAINER_ID], o.slen[C.AD_S_CONTAINER_ID]),
-
-		Tty: uint32(o.u32[C.AD_U32_TTY]), Flags: uint32(o.u32[C.AD_U32_FLAGS]),
-		UID: uint32(o.u32[C.AD_U32_UID]), GID: uint32(o.u32[C.AD_U32_GID]),
-		LoginUID: uint32(o.u32[C.AD_U32_LOGINUID]),
-
-		ExeIno:      uint64(o.u64[C.AD_U64_EXE_INO]),
-		ExeInoCtime: uint64(o.u64[C.AD_U64_EXE_INO_CTIME]),
-		ExeInoMtime: uint64(o.u64[C.AD_U64_EXE_INO_MTIME]),
-
-		ExeWritable:   o.b[C.AD_B_EXE_WRITABLE] != 0,
-		ExeUpperLayer: o.b[C.AD_B_EXE_UPPER] != 0,
-		ExeFromMemfd:  o.b[C.AD_B_EXE_MEMFD] != 0,
-	}
-	th.Missing = s.missing()
-	th.Pending, th.Loader = s.t.lists, s
-}
-
-// missing maps unavailable or failed members to profile.Missing bits.
-func (s *State) missing() profile.Missing {
-	sp, failed := s.t.spec, uint64(s.out.failed)
-	var m profile.Missing
-	gone := func(acc C.ad_acc, bit uint) bool {
-		return acc.f == nil || failed&(1<<bit) != 0
-	}
-	if gone(sp.i64[C.AD_I64_PGID], C.AD_I64_PGID) {
-		m |= profile.MissingPgid
-	}
-	if gone(sp.u32[C.AD_U32_UID], C.AD_NI64+C.AD_U32_UID) {
-		m |= profile.MissingUID
-	}
-	if gone(sp.u32[C.AD_U32_GID], C.AD_NI64+C.AD_U32_GID) {
-		m |= profile.MissingGID
-	}
-	if gone(sp.u32[C.AD_U32_LOGINUID], C.AD_NI64+C.AD_U32_LOGINUID) {
-		m |= profile.MissingLoginUID
-	}
-	if gone(sp.b[C.AD_B_EXE_MEMFD], C.AD_NI64+C.AD_NU32+C.AD_NU64+C.AD_B_EXE_MEMFD) {
-		m |= profile.MissingExeFromMemfd
-	}
-	if gone(sp.s[C.AD_S_CONTAINER_ID], C.AD_NI64+C.AD_NU32+C.AD_NU64+C.AD_NB+C.AD_S_CONTAINER_ID) {
-		m |= profile.MissingContainerID
-	}
-	return m
 }
 
 // decode turns an encoded list into NUL-terminated items in the decode

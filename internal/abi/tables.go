@@ -68,6 +68,11 @@ type Tables struct {
 	argsEnc, envEnc unsafe.Pointer
 	// lists are the lists the profiles read (NeedArgs, NeedEnv).
 	lists profile.Need
+	// need is the union of the profiles' needs; eventMask and otherMask
+	// are the members read with the event thread's entry and with any
+	// other entry (see Configure).
+	need                 profile.Need
+	eventMask, otherMask uint64
 	// Notes collects what init learned, for the caller to log.
 	Notes  []string
 	absent []string

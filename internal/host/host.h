@@ -166,6 +166,9 @@ struct ht_host {
 	char viol[HT_ERRLEN];
 	uint32_t nviol;
 	char viol_out[HT_ERRLEN]; /* the last taken violations, for Go */
+	/* Table calls the plugin made through the reader vtable, by kind:
+	 * what a plugin costs a host, whatever the machine's speed. */
+	uint64_t n_get, n_read, n_release, n_size, n_iterate;
 	char goerr[256];          /* why a Go-side table call failed */
 
 	/* entries handed out and not yet released, one slot per hand-out */

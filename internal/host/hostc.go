@@ -304,6 +304,12 @@ func resBufs(p unsafe.Pointer, n int) ([][]byte, bool) {
 	return out, true
 }
 
+// tableCalls sums the reader-vtable calls made so far.
+func (c *chost) tableCalls() uint64 {
+	h := c.h
+	return uint64(h.n_get + h.n_read + h.n_release + h.n_size + h.n_iterate)
+}
+
 func (c *chost) takeViolations() (string, int) {
 	// Most calls record nothing: look before paying for a C call. The
 	// counters are written by the plugin's calls into the host, which

@@ -75,6 +75,10 @@ type Stats struct {
 	// ParseSkipped and ExtractSkipped count events whose type the plugin
 	// did not subscribe to, so the plugin was not called.
 	ParseSkipped, ExtractSkipped uint64
+	// TableCalls counts the plugin's calls of the table reader vtable
+	// (get_table_entry, read_entry_field, release_table_entry,
+	// get_table_size, iterate_entries).
+	TableCalls uint64
 }
 
 // Plugin is one loaded plugin library driven by one host generation and,
@@ -393,7 +397,9 @@ func (p *Plugin) ExtractTypes() []uint16 {
 func (p *Plugin) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.stats
+	st := p.stats
+	st.TableCalls = p.c.tableCalls()
+	return st
 }
 
 // Logs returns every record the plugin sent to the log callback so far

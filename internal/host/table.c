@@ -720,12 +720,18 @@ static uint64_t v_get_size(abi_table *t)
 {
 	ht_acc *a = acc_check(t, "get_table_size", PH_READ);
 
+	if (a)
+		a->host->n_size++;
+
 	return a ? a->table->n : (uint64_t)-1;
 }
 
 static abi_entry *v_get_entry(abi_table *t, const abi_state_data *key)
 {
 	ht_acc *a = acc_check(t, "get_table_entry", PH_READ);
+
+	if (a)
+		a->host->n_get++;
 	ht_entry *e;
 
 	if (!a)
@@ -756,6 +762,9 @@ static abi_rc v_read(abi_table *t, abi_entry *ent, const abi_field *fld,
 		     abi_state_data *out)
 {
 	ht_acc *a = acc_check(t, "read_entry_field", PH_READ);
+
+	if (a)
+		a->host->n_read++;
 	ht_entry *e = ent;
 	ht_field *f = (ht_field *)fld;
 
@@ -796,6 +805,9 @@ static abi_rc v_read(abi_table *t, abi_entry *ent, const abi_field *fld,
 static void v_release(abi_table *t, abi_entry *ent)
 {
 	ht_acc *a = acc_check(t, "release_table_entry", PH_READ);
+
+	if (a)
+		a->host->n_release++;
 	ht_entry *e = ent;
 	ht_host *h;
 
@@ -818,6 +830,9 @@ static void v_release(abi_table *t, abi_entry *ent)
 static abi_bool v_iterate(abi_table *t, abi_iter_fn fn, void *st)
 {
 	ht_acc *a = acc_check(t, "iterate_entries", PH_READ);
+
+	if (a)
+		a->host->n_iterate++;
 	ht_entry **snap;
 	uint32_t n;
 	abi_bool all = 1;

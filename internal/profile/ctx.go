@@ -46,6 +46,8 @@ type Ctx struct {
 
 	ev      event.Event
 	lookups int
+	// need is what the field being rendered reads (its Needs).
+	need Need
 
 	main     *Thread
 	mainDone bool
@@ -196,8 +198,16 @@ func (c *Ctx) ancestor(n int) *Thread {
 	return t
 }
 
+// loaded loads the members n of t and returns true, for use in
+// conditions.
+func loaded(t *Thread, n Need) bool {
+	t.Load(n)
+	return true
+}
+
 // inPidNS reports whether t lives in a child pid namespace, by libsinsp's
-// rule: the host flagged it, or its virtual tid differs from its tid.
+// rule: the host flagged it, or its virtual tid differs from its tid. The
+// caller has loaded NeedIDs.
 func inPidNS(t *Thread) bool {
 	return t.Flags&FlagChildInPidNS != 0 || (t.Tid != t.Vtid && t.Vtid >= 0)
 }
@@ -216,7 +226,10 @@ func inPidNS(t *Thread) bool {
 // instead, so on such a table the two may name different leaders.
 func (c *Ctx) leader(idOf func(*Thread) int64) *Thread {
 	t := c.Thread
-	if t == nil || idOf(t) == -1 {
+	if t == nil {
+		return nil
+	}
+	if t.Load(NeedIDs); idOf(t) == -1 {
 		return nil
 	}
 	id := idOf(t)
@@ -228,7 +241,7 @@ func (c *Ctx) leader(idOf func(*Thread) int64) *Thread {
 	var found *Thread
 	p := c.lookup(t.Ptid)
 	loop := loopCheck{}
-	for n := 0; p != nil && p.Tid != -1 && idOf(p) == id; n++ {
+	for n := 0; p != nil && p.Tid != -1 && loaded(p, NeedIDs) && idOf(p) == id; n++ {
 		found = p
 		if n == MaxWalk || loop.seen(p.Tid) {
 			break

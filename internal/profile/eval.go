@@ -24,6 +24,7 @@ func read(sel selector, v value) evalFunc {
 		if t == nil {
 			return dst, false
 		}
+		t.Load(c.need)
 		return v(t, dst)
 	}
 }
@@ -40,6 +41,7 @@ func readOrEmpty(sel selector, v value) evalFunc {
 		if t == nil {
 			return dst, true
 		}
+		t.Load(c.need)
 		return v(t, dst)
 	}
 }

@@ -243,6 +243,7 @@ func evalFDNum(c *Ctx, _ Arg, dst []byte) ([]byte, bool) {
 // the cwd of the main thread of the event's process, "./" without one.
 func fdCwd(c *Ctx) string {
 	if m := c.MainThread(); m != nil {
+		m.Load(NeedCwd)
 		return m.Cwd
 	}
 	return "./"

@@ -29,10 +29,17 @@ type Field struct {
 	// given code. Nil means every event.
 	Events func(code uint16) bool
 	// Needs lists the Thread members Eval reads beyond the identity set
-	// (see Need). The plugin reads only the union of its plans' needs from
-	// the host table, one crossing per entry, so a member Eval reads but
-	// Needs omits arrives zero. Tests must catch that (see NeedAll).
+	// (see Need). The plan loads them (Thread.Load) on the threads its
+	// selectors return before Eval reads them, and the plugin reads the
+	// union of its plans' needs of the event thread up front; a member
+	// Eval reads but Needs omits arrives zero. The golden replay catches
+	// that, rendering every field from a state that loads only on demand.
 	Needs Need
+	// EventNeeds lists the members of the event thread's entry that the
+	// field's selector reads to find its thread (the leader fields need
+	// the event thread's ids). They are read with that entry up front;
+	// the selector loads them itself.
+	EventNeeds Need
 	// Eval appends the field's text rendering (libsinsp's plain-text
 	// format) to dst. It returns false when libsinsp gives no value
 	// (<NA>); dst is then returned unchanged.

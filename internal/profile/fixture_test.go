@@ -301,6 +301,13 @@ func checkField(c *Ctx, fx *fixture, p *Plan, name, want string) string {
 			"members, %q (%v) with the declared ones",
 			name, got, ok, masked, maskedOK)
 	}
+	// The plugin may also read members only when a field loads them.
+	c.Reset(&fx.ev, lazyState{fx.state})
+	lazy, lazyOK := p.RenderField(nil, 0, c)
+	if lazyOK != ok || string(lazy) != string(got) {
+		return fmt.Sprintf("%s: a member read without Load: %q (%v) with all "+
+			"members, %q (%v) loading on demand", name, got, ok, lazy, lazyOK)
+	}
 	null := string(fx.rec.Expect[name]) == "null"
 	switch {
 	case null && ok:

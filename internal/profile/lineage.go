@@ -37,12 +37,14 @@ func lineage(get func(*Thread) string) evalFunc {
 		if t == nil {
 			return dst, false
 		}
+		t.Load(c.need)
 		dst = appendEscaped(dst, get(t))
 		for i := 0; i < a.Index && t.Tid != 1; i++ {
 			t = c.nextAncestor(i, t)
 			if t == nil {
 				break
 			}
+			t.Load(c.need)
 			dst = append(dst, LineageSep)
 			dst = appendEscaped(dst, get(t))
 		}

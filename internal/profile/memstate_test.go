@@ -101,5 +101,63 @@ func maskThread(t Thread, need Need) Thread {
 	if !keep(NeedEnv) {
 		t.Env = ""
 	}
+	if !keep(NeedIDs) {
+		t.Sid, t.Vtid, t.Vpid, t.Vpgid = 0, 0, 0, 0
+	}
 	return t
+}
+
+// lazyState serves copies of another State's threads with only the
+// identity members read; every other member is Pending and filled from
+// the original on Load, as the plugin's State does. A field that reads a
+// member without loading it sees zero and renders wrong.
+type lazyState struct {
+	State
+}
+
+func (s lazyState) Thread(tid int64) (*Thread, bool) {
+	t, ok := s.State.Thread(tid)
+	if !ok {
+		return nil, false
+	}
+	m := maskThread(*t, 0)
+	m.Pending, m.Loader = NeedAll, lazyLoader{t}
+	return &m, true
+}
+
+// lazyLoader fills deferred members from the full entry.
+type lazyLoader struct{ full *Thread }
+
+func (l lazyLoader) LoadMembers(t *Thread, n Need) {
+	pending, loader, missing := t.Pending, t.Loader, t.Missing
+	have := maskThread(*t, NeedAll&^n)
+	add := maskThread(*l.full, n)
+	*t = mergeThreads(have, add, n)
+	t.Pending, t.Loader, t.Missing = pending, loader, missing
+}
+
+// mergeThreads takes the members n from add and the others from have.
+func mergeThreads(have, add Thread, n Need) Thread {
+	out := maskThread(have, NeedAll&^n)
+	in := maskThread(add, n)
+	merge := func(a, b string) string { return a + b }
+	out.Comm, out.Exe, out.ExePath = merge(out.Comm, in.Comm), merge(out.Exe, in.Exe), merge(out.ExePath, in.ExePath)
+	out.Cwd, out.ContainerID = merge(out.Cwd, in.Cwd), merge(out.ContainerID, in.ContainerID)
+	out.Args, out.Env = merge(out.Args, in.Args), merge(out.Env, in.Env)
+	out.Tty |= in.Tty
+	out.UID |= in.UID
+	out.GID |= in.GID
+	out.LoginUID |= in.LoginUID
+	out.Pgid |= in.Pgid
+	out.ExeIno |= in.ExeIno
+	out.ExeInoCtime |= in.ExeInoCtime
+	out.ExeInoMtime |= in.ExeInoMtime
+	out.ExeWritable = out.ExeWritable || in.ExeWritable
+	out.ExeUpperLayer = out.ExeUpperLayer || in.ExeUpperLayer
+	out.ExeFromMemfd = out.ExeFromMemfd || in.ExeFromMemfd
+	out.Sid |= in.Sid
+	out.Vtid |= in.Vtid
+	out.Vpid |= in.Vpid
+	out.Vpgid |= in.Vpgid
+	return out
 }

@@ -77,7 +77,7 @@ func Compile(fields string) (*Plan, error) {
 			return nil, err
 		}
 		p.items = append(p.items, it)
-		p.needs |= it.f.Needs
+		p.needs |= it.f.Needs | it.f.EventNeeds
 	}
 	return p, nil
 }
@@ -222,6 +222,7 @@ func (p *Plan) Render(dst []byte, c *Ctx) []byte {
 func (p *Plan) RenderField(dst []byte, i int, c *Ctx) ([]byte, bool) {
 	it := &p.items[i]
 	n := len(dst)
+	c.need = it.f.Needs
 	out, ok := it.f.Eval(c, it.arg, dst)
 	if !ok {
 		return out[:n], false

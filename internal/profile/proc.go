@@ -34,11 +34,11 @@ var procFields = []Field{
 		Desc: "Controlling terminal (device number), 0 for none."},
 	{Name: "proc.pid", Eval: read(self, xid(pidOf)),
 		Desc: "Process id."},
-	{Name: "proc.vpid", Eval: read(self, virtualID(vpidOf)),
+	{Name: "proc.vpid", Needs: NeedIDs, Eval: read(self, virtualID(vpidOf)),
 		Desc: "Process id as seen from its own pid namespace."},
-	{Name: "proc.sid", Eval: read(self, xid(sidOf)),
+	{Name: "proc.sid", Needs: NeedIDs, Eval: read(self, xid(sidOf)),
 		Desc: "Session id."},
-	{Name: "proc.vpgid", Eval: read(self, xid(vpgidOf)),
+	{Name: "proc.vpgid", Needs: NeedIDs, Eval: read(self, xid(vpgidOf)),
 		Desc: "Process group id as seen from its own pid namespace."},
 	{Name: "proc.is_exe_writable", Needs: NeedExeFlags,
 		Eval: read(self, flag(exeWritable, 0)),
@@ -49,9 +49,9 @@ var procFields = []Field{
 	{Name: "proc.is_exe_from_memfd", Needs: NeedExeFlags,
 		Eval: read(self, flag(exeFromMemfd, MissingExeFromMemfd)),
 		Desc: "Whether the executable is a memfd (fileless execution)."},
-	{Name: "proc.is_sid_leader", Eval: read(self, isSidLeader),
+	{Name: "proc.is_sid_leader", Needs: NeedIDs, Eval: read(self, isSidLeader),
 		Desc: "Whether the process leads its session (sid equals vpid)."},
-	{Name: "proc.is_vpgid_leader", Eval: read(self, isVpgidLeader),
+	{Name: "proc.is_vpgid_leader", Needs: NeedIDs, Eval: read(self, isVpgidLeader),
 		Desc: "Whether the process leads its group (vpgid equals vpid)."},
 	{Name: "proc.exe_ino", Needs: NeedExeIno,
 		Eval: read(self, nonZero(exeInoOf)),
@@ -70,7 +70,7 @@ var procFields = []Field{
 var parentFields = []Field{
 	{Name: "proc.ppid", Eval: read(parent, xid(pidOf)),
 		Desc: "Process id of the parent process."},
-	{Name: "proc.pvpid", Eval: read(ownParent, virtualID(vpidOf)),
+	{Name: "proc.pvpid", Needs: NeedIDs, Eval: read(ownParent, virtualID(vpidOf)),
 		Desc: "Virtual process id of the thread's parent entry."},
 	{Name: "proc.pname", Needs: NeedComm, Eval: read(parent, str(commOf)),
 		Desc: "Name of the parent process."},
@@ -102,22 +102,22 @@ var parentFields = []Field{
 // leaderFields name the session and process-group leaders. libsinsp
 // renders "" (never no value) when the leader cannot be found.
 var leaderFields = []Field{
-	{Name: "proc.sname", Needs: NeedComm,
+	{Name: "proc.sname", Needs: NeedComm, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(sidLeader, str(commOf)),
 		Desc: "Name of the session leader."},
-	{Name: "proc.sid.exe", Needs: NeedExe,
+	{Name: "proc.sid.exe", Needs: NeedExe, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(sidLeader, str(exeOf)),
 		Desc: "argv[0] of the session leader."},
-	{Name: "proc.sid.exepath", Needs: NeedExePath,
+	{Name: "proc.sid.exepath", Needs: NeedExePath, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(sidLeader, str(exePathOf)),
 		Desc: "Executable path of the session leader."},
-	{Name: "proc.vpgid.name", Needs: NeedComm,
+	{Name: "proc.vpgid.name", Needs: NeedComm, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(vpgidLeader, str(commOf)),
 		Desc: "Name of the process-group leader."},
-	{Name: "proc.vpgid.exe", Needs: NeedExe,
+	{Name: "proc.vpgid.exe", Needs: NeedExe, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(vpgidLeader, str(exeOf)),
 		Desc: "argv[0] of the process-group leader."},
-	{Name: "proc.vpgid.exepath", Needs: NeedExePath,
+	{Name: "proc.vpgid.exepath", Needs: NeedExePath, EventNeeds: NeedIDs,
 		Eval: readOrEmpty(vpgidLeader, str(exePathOf)),
 		Desc: "Executable path of the process-group leader."},
 }
@@ -149,7 +149,7 @@ func evalEnv(c *Ctx, a Arg, dst []byte) ([]byte, bool) {
 	if t == nil {
 		return dst, false
 	}
-	if t.Load(NeedEnv); t.Missing&MissingEnv != 0 {
+	if t.Load(c.need); t.Missing&MissingEnv != 0 {
 		return dst, false
 	}
 	if a.Present {
@@ -168,5 +168,6 @@ func evalCwd(c *Ctx, _ Arg, dst []byte) ([]byte, bool) {
 	if m == nil {
 		return append(dst, "./"...), true
 	}
+	m.Load(NeedCwd)
 	return append(dst, m.Cwd...), true
 }

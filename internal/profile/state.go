@@ -32,12 +32,13 @@ type Thread struct {
 	// ("a\x00b\x00" for two entries). Entries never contain NUL.
 	Args, Env string
 
-	// Pending lists the members (NeedArgs, NeedEnv) the State has not
-	// read yet: reading a list costs host calls per item, so a State may
-	// defer it to the first use, through Loader. Evaluators call Load
-	// before reading Args or Env.
+	// Pending lists the members the State has not read yet. A State may
+	// read an entry's identity members (Tid, Pid, Ptid, Flags) only and
+	// defer the others to their first use, through Loader: each host read
+	// costs, and an ancestor that only gives its name needs no more.
+	// Evaluators call Load before reading any other member.
 	Pending Need
-	Loader  ListLoader
+	Loader  Loader
 
 	// Missing marks the fields the host could not provide (an older libs
 	// generation, or a read that failed). A missing field renders as no
@@ -45,27 +46,27 @@ type Thread struct {
 	Missing Missing
 }
 
-// ListLoader reads a Thread's deferred lists (Args, Env) on first use.
-type ListLoader interface {
-	// LoadLists fills the members n of t (NeedArgs, NeedEnv), setting
-	// MissingArgs or MissingEnv when the host cannot give them.
-	LoadLists(t *Thread, n Need)
+// Loader reads a Thread's deferred members on first use.
+type Loader interface {
+	// LoadMembers fills the members n of t, setting their Missing bits
+	// when the host cannot give them.
+	LoadMembers(t *Thread, n Need)
 }
 
 // Load makes the members n of t readable: it asks the Loader for the ones
-// still pending.
+// still pending. It is cheap when nothing is pending.
 func (t *Thread) Load(n Need) {
 	if p := t.Pending & n; p != 0 {
 		t.Pending &^= p
 		if t.Loader != nil {
-			t.Loader.LoadLists(t, p)
+			t.Loader.LoadMembers(t, p)
 		}
 	}
 }
 
 // Need is a set of Thread members a field reads. The identity members
-// (Tid, Pid, Ptid, Sid, Vtid, Vpid, Vpgid, Flags) are always read and have
-// no bit: lineage and leader walks need them.
+// (Tid, Pid, Ptid, Flags) are always read and have no bit: every walk
+// needs them.
 type Need uint32
 
 // Thread members a field may need, one bit each.
@@ -84,6 +85,7 @@ const (
 	NeedExeFlags // ExeWritable, ExeUpperLayer, ExeFromMemfd
 	NeedArgs
 	NeedEnv
+	NeedIDs // Sid, Vtid, Vpid, Vpgid
 
 	// NeedAll is every member; tests use it to prove Needs are complete by
 	// rendering once with all members and once with only the declared ones.
