@@ -185,7 +185,8 @@ func (inst *instance) init(in unsafe.Pointer) error {
 		return fmt.Errorf("init_config: %w", err)
 	}
 	inst.det = det
-	tables.Configure(det.Need())
+	depth, leaders := det.Walk()
+	tables.Configure(det.Need(), depth, leaders)
 	inst.state = abi.NewState(tables)
 	if tables.Gen() == abi.Gen32 {
 		inst.lists = inst.state

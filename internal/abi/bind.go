@@ -285,15 +285,21 @@ func (t *Tables) addListFields() error {
 }
 
 // Configure records what the profiles read (the union of their plans'
-// needs): the event thread's entry is read with all of it up front, other
-// entries with their identity and name, and any other member on first
-// use.
-func (t *Tables) Configure(need profile.Need) {
-	t.need = need
+// needs, how many ancestors they walk, whether they read leaders): the
+// event thread's entry is read with all of it up front, other entries with
+// their identity and name, and any other member on first use. When the
+// profiles walk the tree, the first read of an event fetches the whole walk
+// in one crossing (see ad_prefetch).
+func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
+	t.need, t.depth = need, min(depth, C.AD_PREFETCH_DEPTH)
+	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
 	t.eventMask = t.mask(need)
 	t.otherMask = t.mask(t.otherNeed())
 }
+
+// prefetch reports whether a walk is worth fetching ahead.
+func (t *Tables) prefetch() bool { return t.depth > 0 || t.leaders }
 
 // otherNeed is what entries other than the event thread's are read with
 // first: their name, which ancestors and leaders mostly give.

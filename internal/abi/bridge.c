@@ -276,6 +276,71 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	return found;
 }
 
+static int pf_find(const ad_prefetch_out *o, int64_t tid)
+{
+	for (int i = 0; i < o->n; i++)
+		if (o->tids[i] == tid)
+			return i;
+	return -1;
+}
+
+static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		    ad_prefetch_out *o, int64_t tid, uint64_t mask)
+{
+	int i;
+	if (tid <= 0 || o->n >= AD_PREFETCH_MAX)
+		return -1;
+	if ((i = pf_find(o, tid)) >= 0)
+		return i;
+	i = o->n;
+	memset(&o->outs[i], 0, sizeof(o->outs[i]));
+	if (!ad_read_thread(r, sp, tid, mask, &o->outs[i]))
+		return -1;
+	o->tids[i] = tid;
+	o->masks[i] = mask;
+	o->n++;
+	return i;
+}
+
+/* pf_main returns the index of the main thread of entry i: itself when
+ * its tid is its pid or the host flagged it main, else the entry of its
+ * pid. */
+static int pf_main(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		   ad_prefetch_out *o, int i, uint64_t mask)
+{
+	const ad_thread_out *t = &o->outs[i];
+	if (o->tids[i] == t->i64[AD_I64_PID] ||
+	    (t->u32[AD_U32_FLAGS] & (1u << 30)))
+		return i;
+	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask);
+}
+
+int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		int64_t tid, int depth, int leaders, uint64_t emask,
+		uint64_t omask, ad_prefetch_out *o)
+{
+	o->n = 0;
+	int ev = pf_fetch(r, sp, o, tid, emask);
+	if (ev < 0)
+		return 0;
+	int64_t sid = o->outs[ev].i64[AD_I64_SID];
+	int64_t vpgid = o->outs[ev].i64[AD_I64_VPGID];
+	int cur = pf_main(r, sp, o, ev, omask);
+	if (depth > AD_PREFETCH_DEPTH)
+		depth = AD_PREFETCH_DEPTH;
+	for (int d = 0; d < depth && cur >= 0; d++) {
+		int p = pf_fetch(r, sp, o, o->outs[cur].i64[AD_I64_PTID], omask);
+		if (p < 0)
+			break;
+		cur = pf_main(r, sp, o, p, omask);
+	}
+	if (leaders) {
+		pf_fetch(r, sp, o, sid, omask);
+		pf_fetch(r, sp, o, vpgid, omask);
+	}
+	return o->n;
+}
+
 int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		    abi_table *t, int64_t tid, abi_field *f, const char *s)
 {

@@ -150,6 +150,38 @@ int ad_read_lists(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		  ad_buf *lists);
 int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	       int64_t tid, int64_t fd, ad_fd_out *out);
+
+/* The most entries one prefetch reads: the event thread, its main thread,
+ * up to AD_PREFETCH_DEPTH ancestors with their main threads, and the two
+ * leaders. */
+#define AD_PREFETCH_DEPTH 16
+#define AD_PREFETCH_MAX (2 + 2 * AD_PREFETCH_DEPTH + 2)
+
+typedef struct ad_prefetch_out {
+	int n;
+	int64_t tids[AD_PREFETCH_MAX];
+	uint64_t masks[AD_PREFETCH_MAX];
+	ad_thread_out outs[AD_PREFETCH_MAX];
+} ad_prefetch_out;
+
+/* ad_prefetch reads, in one call, the entries a plan will walk: the event
+ * thread tid (members emask), then with members omask its main thread,
+ * depth ancestors as libsinsp walks them (the main thread of the parent
+ * entry, each time), and when leaders is set the entries whose tid is the
+ * event thread's sid and vpgid. Entries that do not exist end the walk
+ * and are left out. It returns the number of entries read. */
+int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		int64_t tid, int depth, int leaders, uint64_t emask,
+		uint64_t omask, ad_prefetch_out *o);
+
+static inline int ad_prefetch_u(uintptr_t r, uintptr_t sp, int64_t tid,
+				int depth, int leaders, uint64_t emask,
+				uint64_t omask, uintptr_t o)
+{
+	return ad_prefetch((const abi_reader_vt_ext *)r,
+			   (const ad_thread_spec *)sp, tid, depth, leaders,
+			   emask, omask, (ad_prefetch_out *)o);
+}
 int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		    abi_table *t, int64_t tid, abi_field *f, const char *s);
 

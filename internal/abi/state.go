@@ -50,6 +50,9 @@ type State struct {
 	hinted   bool
 
 	evTid int64
+	// pf is C memory for prefetches; prefetched says this call did one.
+	pf         *C.ad_prefetch_out
+	prefetched bool
 
 	encBuf  *C.char
 	encCap  int
@@ -66,6 +69,7 @@ func NewState(t *Tables) *State {
 	s.lists = (*C.ad_buf)(C.calloc(1, C.sizeof_ad_buf))
 	s.lists.data = (*C.char)(C.malloc(initialListCap))
 	s.lists.cap = initialListCap
+	s.pf = (*C.ad_prefetch_out)(C.calloc(1, C.sizeof_ad_prefetch_out))
 	return s
 }
 
@@ -79,10 +83,11 @@ func (s *State) Close() {
 	}
 	C.free(unsafe.Pointer(s.out))
 	C.free(unsafe.Pointer(s.fdout))
+	C.free(unsafe.Pointer(s.pf))
 	if s.encBuf != nil {
 		C.free(unsafe.Pointer(s.encBuf))
 	}
-	s.out, s.fdout, s.encBuf = nil, nil, nil
+	s.out, s.fdout, s.encBuf, s.pf = nil, nil, nil, nil
 }
 
 // Begin binds s to the table reader (and writer, for parse calls) of the
@@ -90,7 +95,7 @@ func (s *State) Close() {
 // abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil. evTid is the
 // event's thread, whose entry is read with every member the profiles use.
 func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
-	s.evTid = evTid
+	s.evTid, s.prefetched = evTid, false
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
 	s.n, s.nfd = 0, 0
@@ -130,6 +135,11 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 			return s.cache[i], s.cache[i].Missing&missingEntry == 0
 		}
 	}
+	if tid == s.evTid && !s.prefetched && s.r != nil && s.t.prefetch() {
+		if th, ok := s.prefetch(); ok {
+			return th, true
+		}
+	}
 	th := s.next()
 	need, mask := s.t.otherNeed(), s.t.otherMask
 	if tid == s.evTid {
@@ -139,10 +149,52 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 		*th = profile.Thread{Tid: tid, Missing: missingEntry}
 		return th, false
 	}
-	*th = profile.Thread{Tid: tid, Loader: s}
-	s.apply(th, need, mask)
-	th.Pending = profile.NeedAll &^ (need &^ (profile.NeedArgs | profile.NeedEnv))
+	s.fill(th, tid, need, mask, s.out)
 	return th, true
+}
+
+// fill makes th the entry tid read with the members mask of out.
+func (s *State) fill(th *profile.Thread, tid int64, need profile.Need, mask uint64, out *C.ad_thread_out) {
+	*th = profile.Thread{Tid: tid, Loader: s}
+	s.apply(th, need, mask, out)
+	th.Pending = profile.NeedAll &^ (need &^ (profile.NeedArgs | profile.NeedEnv))
+}
+
+// prefetch reads in one crossing the entries the plans will walk from the
+// event thread (see ad_prefetch), caches them, and returns the event
+// thread's.
+func (s *State) prefetch() (*profile.Thread, bool) {
+	s.prefetched = true
+	s.Crosses++
+	n := int(C.ad_prefetch_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
+		C.int64_t(s.evTid), C.int(s.t.depth), cbool(s.t.leaders),
+		C.uint64_t(s.t.eventMask), C.uint64_t(s.t.otherMask), u(unsafe.Pointer(s.pf))))
+	var ev *profile.Thread
+	for i := 0; i < n; i++ {
+		tid := int64(s.pf.tids[i])
+		if s.cached(tid) {
+			continue
+		}
+		need := s.t.otherNeed()
+		if tid == s.evTid {
+			need = s.t.need
+		}
+		th := s.next()
+		s.fill(th, tid, need, uint64(s.pf.masks[i]), &s.pf.outs[i])
+		if tid == s.evTid {
+			ev = th
+		}
+	}
+	return ev, ev != nil
+}
+
+func (s *State) cached(tid int64) bool {
+	for i := 0; i < s.n; i++ {
+		if s.cache[i].Tid == tid {
+			return true
+		}
+	}
+	return false
 }
 
 // missingEntry marks a cached "no such entry" answer.
@@ -164,13 +216,13 @@ func (s *State) read(tid int64, mask uint64) bool {
 		C.int64_t(tid), C.uint64_t(mask), u(unsafe.Pointer(s.out))) != 0
 }
 
-// apply copies the members mask of the last read into th and marks the
-// members of need the host could not give as Missing.
-func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64) {
-	failed := uint64(s.out.failed)
+// apply copies the members mask of a read into th and marks the members
+// of need the host could not give as Missing.
+func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64, out *C.ad_thread_out) {
+	failed := uint64(out.failed)
 	for _, m := range members {
 		if mask&m.bit() != 0 && failed&m.bit() == 0 {
-			m.set(th, s.out, m.index)
+			m.set(th, out, m.index)
 		} else if m.need&need != 0 {
 			th.Missing |= m.miss
 		}
@@ -191,7 +243,7 @@ func (s *State) LoadMembers(t *profile.Thread, n profile.Need) {
 	if mask == 0 || s.r == nil || !s.read(t.Tid, mask) {
 		s.out.failed = C.uint64_t(mask)
 	}
-	s.apply(t, n, mask)
+	s.apply(t, n, mask, s.out)
 }
 
 // loadLists reads the lists of t that a field needs, so an event pays for

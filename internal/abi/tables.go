@@ -73,6 +73,9 @@ type Tables struct {
 	// other entry (see Configure).
 	need                 profile.Need
 	eventMask, otherMask uint64
+	// depth and leaders say what a prefetch reads (see Configure).
+	depth   int
+	leaders bool
 	// Notes collects what init learned, for the caller to log.
 	Notes  []string
 	absent []string

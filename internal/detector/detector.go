@@ -29,6 +29,9 @@ type Detector struct {
 	cfg      *config.Config
 	profiles []*prof
 	need     profile.Need
+	// depth and leaders are how far the profiles walk the process tree.
+	depth   int
+	leaders bool
 	// byCode lists, per event code, the profiles counted on it.
 	byCode [event.CodeCount][]int
 	ctx    *profile.Ctx
@@ -139,6 +142,8 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 		d.byCode[c] = append(d.byCode[c], i)
 	}
 	d.need |= plan.Needs()
+	depth, leaders := plan.Depth()
+	d.depth, d.leaders = max(d.depth, depth), d.leaders || leaders
 	return p, nil
 }
 
@@ -169,6 +174,11 @@ func (d *Detector) Enabled() bool { return d.cfg.Enabled }
 // Need returns the thread members the profiles read, for the host
 // bindings to read no more than that.
 func (d *Detector) Need() profile.Need { return d.need }
+
+// Walk returns how many ancestors the profiles read at most and whether
+// they read session or process-group leaders, for the host bindings to
+// fetch those entries ahead.
+func (d *Detector) Walk() (depth int, leaders bool) { return d.depth, d.leaders }
 
 // Codes returns the exit event codes the profiles are counted on, in
 // ascending order: the plugin's parse and extract event types.

@@ -19,6 +19,18 @@ type Arg struct {
 	Key     string
 }
 
+// Walk says which entries beyond the event thread's a field reads, so
+// that a State can fetch them ahead of rendering.
+type Walk uint8
+
+// Walks.
+const (
+	WalkNone     Walk = iota // the event thread (and its main thread)
+	WalkParent               // the parent process
+	WalkAncestor             // up to the argument's index of ancestors
+	WalkLeader               // the session or process-group leader
+)
+
 // Field describes one field a profile may use. The table of all fields is
 // data: adding a field means adding a descriptor, not a switch case.
 type Field struct {
@@ -40,6 +52,8 @@ type Field struct {
 	// the event thread's ids). They are read with that entry up front;
 	// the selector loads them itself.
 	EventNeeds Need
+	// Walk says which other entries the field reads.
+	Walk Walk
 	// Eval appends the field's text rendering (libsinsp's plain-text
 	// format) to dst. It returns false when libsinsp gives no value
 	// (<NA>); dst is then returned unchanged.

@@ -16,15 +16,15 @@ package profile
 // missing entry, whose value and those above it are left out (the
 // prototype appended "" for them). With no main thread there is no value.
 var lineageFields = []Field{
-	{Name: "custom.proc.aname.lineage.join", Arg: ArgIndexRequired,
+	{Name: "custom.proc.aname.lineage.join", Arg: ArgIndexRequired, Walk: WalkAncestor,
 		Needs: NeedComm, Eval: lineage(commOf),
 		Desc: "Names of the process and of up to N ancestors, " +
 			"separated by |."},
-	{Name: "custom.proc.aexe.lineage.join", Arg: ArgIndexRequired,
+	{Name: "custom.proc.aexe.lineage.join", Arg: ArgIndexRequired, Walk: WalkAncestor,
 		Needs: NeedExe, Eval: lineage(exeOf),
 		Desc: "argv[0] of the process and of up to N ancestors, " +
 			"separated by |."},
-	{Name: "custom.proc.aexepath.lineage.join", Arg: ArgIndexRequired,
+	{Name: "custom.proc.aexepath.lineage.join", Arg: ArgIndexRequired, Walk: WalkAncestor,
 		Needs: NeedExePath, Eval: lineage(exePathOf),
 		Desc: "Executable paths of the process and of up to N " +
 			"ancestors, separated by |."},

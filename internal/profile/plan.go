@@ -54,8 +54,10 @@ type item struct {
 // order, ready to render. A Plan is immutable and safe for concurrent use;
 // the Ctx it renders with is not.
 type Plan struct {
-	items []item
-	needs Need
+	items   []item
+	needs   Need
+	depth   int
+	leaders bool
 }
 
 // Compile parses a behavior-profile fields string such as
@@ -78,9 +80,27 @@ func Compile(fields string) (*Plan, error) {
 		}
 		p.items = append(p.items, it)
 		p.needs |= it.f.Needs | it.f.EventNeeds
+		p.noteWalk(it)
 	}
 	return p, nil
 }
+
+// noteWalk records how far up the tree the plan reads.
+func (p *Plan) noteWalk(it item) {
+	switch it.f.Walk {
+	case WalkParent:
+		p.depth = max(p.depth, 1)
+	case WalkAncestor:
+		p.depth = max(p.depth, it.arg.Index)
+	case WalkLeader:
+		p.leaders = true
+	}
+}
+
+// Depth returns how many ancestors the plan reads at most (proc.pname
+// reads 1, proc.aname[3] reads 3), and whether it reads the session or
+// process-group leader: what a State may fetch ahead of rendering.
+func (p *Plan) Depth() (ancestors int, leaders bool) { return p.depth, p.leaders }
 
 // compileToken compiles one %name or %name[arg] token.
 func compileToken(tok string) (item, error) {
