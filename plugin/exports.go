@@ -15,19 +15,34 @@ import "unsafe"
 // instance, or destroy.
 
 //export plugin_get_required_api_version
-func plugin_get_required_api_version() *C.char { return cstatic(&static.api) }
+func plugin_get_required_api_version() (s *C.char) {
+	defer guard("get_required_api_version", nil)
+	return cstatic(&static.api)
+}
 
 //export plugin_get_version
-func plugin_get_version() *C.char { return cstatic(&static.version) }
+func plugin_get_version() (s *C.char) {
+	defer guard("get_version", nil)
+	return cstatic(&static.version)
+}
 
 //export plugin_get_name
-func plugin_get_name() *C.char { return cstatic(&static.name) }
+func plugin_get_name() (s *C.char) {
+	defer guard("get_name", nil)
+	return cstatic(&static.name)
+}
 
 //export plugin_get_description
-func plugin_get_description() *C.char { return cstatic(&static.description) }
+func plugin_get_description() (s *C.char) {
+	defer guard("get_description", nil)
+	return cstatic(&static.description)
+}
 
 //export plugin_get_contact
-func plugin_get_contact() *C.char { return cstatic(&static.contact) }
+func plugin_get_contact() (s *C.char) {
+	defer guard("get_contact", nil)
+	return cstatic(&static.contact)
+}
 
 //export plugin_get_init_schema
 func plugin_get_init_schema(kind *C.abi_schema_kind) *C.char {
@@ -37,16 +52,26 @@ func plugin_get_init_schema(kind *C.abi_schema_kind) *C.char {
 }
 
 //export plugin_get_fields
-func plugin_get_fields() *C.char { return cstatic(&static.fields) }
+func plugin_get_fields() (s *C.char) {
+	defer guard("get_fields", nil)
+	return cstatic(&static.fields)
+}
 
 //export plugin_get_extract_event_sources
-func plugin_get_extract_event_sources() *C.char { return cstatic(&static.sources) }
+func plugin_get_extract_event_sources() (s *C.char) {
+	defer guard("get_extract_event_sources", nil)
+	return cstatic(&static.sources)
+}
 
 //export plugin_get_parse_event_sources
-func plugin_get_parse_event_sources() *C.char { return cstatic(&static.sources) }
+func plugin_get_parse_event_sources() (s *C.char) {
+	defer guard("get_parse_event_sources", nil)
+	return cstatic(&static.sources)
+}
 
 //export plugin_get_required_event_schema_version
-func plugin_get_required_event_schema_version(s unsafe.Pointer) *C.char {
+func plugin_get_required_event_schema_version(s unsafe.Pointer) (v *C.char) {
+	defer guard("get_required_event_schema_version", nil)
 	return cstatic(&static.schemaVersion)
 }
 
