@@ -19,7 +19,8 @@ var allocSample = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 // nothing.
 //
 //export anomalydetection_heap_allocs
-func anomalydetection_heap_allocs() C.uint64_t {
+func anomalydetection_heap_allocs() (n C.uint64_t) {
+	defer guard("heap_allocs", nil)
 	metrics.Read(allocSample)
 	return C.uint64_t(allocSample[0].Value.Uint64())
 }
@@ -32,7 +33,8 @@ var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 // the memory tests use it to check the plugin's memory formula.
 //
 //export anomalydetection_heap_live
-func anomalydetection_heap_live() C.uint64_t {
+func anomalydetection_heap_live() (n C.uint64_t) {
+	defer guard("heap_live", nil)
 	runtime.GC()
 	metrics.Read(liveSample)
 	return C.uint64_t(liveSample[0].Value.Uint64())
