@@ -78,7 +78,7 @@ func plugin_get_required_event_schema_version(s unsafe.Pointer) (v *C.char) {
 //export plugin_init
 func plugin_init(in *C.abi_init_input, rc *C.abi_rc) (h unsafe.Pointer) {
 	*rc = C.ABI_FAILURE
-	defer guard("init", func() { h = nil })
+	defer guard("init", func(string) { h = nil })
 	handle, err := initInstance(unsafe.Pointer(in))
 	if err == nil {
 		*rc = C.ABI_SUCCESS
@@ -116,8 +116,8 @@ func plugin_get_parse_event_types(n *C.uint32_t, s unsafe.Pointer) *C.uint16_t {
 //export plugin_parse_event
 func plugin_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
-	defer guard("parse_event", func() { rc = C.ABI_FAILURE })
 	inst := lookup(s)
+	defer guard("parse_event", func(msg string) { rc = inst.failed(msg) })
 	if inst == nil || ev == nil || in == nil {
 		return C.ABI_FAILURE
 	}
@@ -132,8 +132,8 @@ func plugin_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse
 //export plugin_extract_fields
 func plugin_extract_fields(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_extract_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
-	defer guard("extract_fields", func() { rc = C.ABI_FAILURE })
 	inst := lookup(s)
+	defer guard("extract_fields", func(msg string) { rc = inst.failed(msg) })
 	if inst == nil || ev == nil || in == nil {
 		return C.ABI_FAILURE
 	}

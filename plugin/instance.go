@@ -51,16 +51,17 @@ func cstatic(p **C.char) *C.char {
 }
 
 // guard turns a panic in an export into a logged error and the export's
-// failure value (set by onPanic), so that Falco keeps running.
-func guard(where string, onPanic func()) {
+// failure value (set by onPanic, which also gets the error text for the
+// instance's last error), so that Falco keeps running.
+func guard(where string, onPanic func(msg string)) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	fmt.Fprintf(os.Stderr, "[anomalydetection] ERROR panic in plugin_%s recovered: %v\n%s",
-		where, r, debug.Stack())
+	msg := fmt.Sprintf("internal error in plugin_%s: %v", where, r)
+	fmt.Fprintf(os.Stderr, "[anomalydetection] ERROR %s (recovered)\n%s", msg, debug.Stack())
 	if onPanic != nil {
-		onPanic()
+		onPanic(msg)
 	}
 }
 
@@ -160,12 +161,19 @@ func initInstance(in unsafe.Pointer) (unsafe.Pointer, error) {
 		C.free(unsafe.Pointer(inst.errBuf))
 		return nil, err
 	}
-	if err := inst.init(in); err != nil {
+	if err := inst.safeInit(in); err != nil {
 		inst.setError(err)
 		inst.release()
 		return h, err
 	}
 	return h, nil
+}
+
+// safeInit is init with a panic turned into an error, so that the host
+// still gets a state to read the error from.
+func (inst *instance) safeInit(in unsafe.Pointer) (err error) {
+	defer guard("init", func(msg string) { err = errors.New(msg) })
+	return inst.init(in)
 }
 
 func (inst *instance) init(in unsafe.Pointer) error {
@@ -228,9 +236,18 @@ func (inst *instance) setError(err error) {
 	buf := unsafe.Slice((*byte)(unsafe.Pointer(inst.errBuf)), C.ABI_MAX_ERRLEN)
 	n := copy(buf, msg)
 	buf[n] = 0
-	if inst.log != nil {
+	if inst.log != nil && inst.det == nil {
 		inst.log.Error("init failed", "error", msg)
 	}
+}
+
+// failed records msg as the instance's last error (inst may be nil) and
+// returns the failure code.
+func (inst *instance) failed(msg string) C.abi_rc {
+	if inst != nil {
+		inst.setError(errors.New(msg))
+	}
+	return C.ABI_FAILURE
 }
 
 func (inst *instance) lastError() unsafe.Pointer { return unsafe.Pointer(inst.errBuf) }

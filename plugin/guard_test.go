@@ -1,0 +1,35 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestGuardTurnsPanicsIntoFailures checks the mechanism every export
+// uses: a panic becomes the failure code and the instance's last error.
+func TestGuardTurnsPanicsIntoFailures(t *testing.T) {
+	inst := &instance{errBuf: cmalloc(1024)}
+	defer cfree(inst.errBuf)
+	rc := func() (rc int32) {
+		defer guard("parse_event", func(msg string) { rc = int32(inst.failed(msg)) })
+		var m map[string]int
+		m["x"] = 1 // a nil map write panics
+		return 0
+	}()
+	if rc != 1 {
+		t.Errorf("rc = %d, want 1 (failure)", rc)
+	}
+	if got := goString(inst.lastError()); !strings.Contains(got, "internal error in plugin_parse_event") {
+		t.Errorf("last error = %q", got)
+	}
+
+	var err error
+	func() {
+		defer guard("init", func(msg string) { err = errors.New(msg) })
+		panic("boom")
+	}()
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("init panic gave %v", err)
+	}
+}
