@@ -12,4 +12,3 @@ import "unsafe"
 func cmalloc(n int) *C.char            { return (*C.char)(C.calloc(1, C.size_t(n))) }
 func cfree(p *C.char)                  { C.free(unsafe.Pointer(p)) }
 func goString(p unsafe.Pointer) string { return C.GoString((*C.char)(p)) }
-func errString(s string) error         { return errors.New(s) }
