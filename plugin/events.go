@@ -10,7 +10,6 @@ import "C"
 import (
 	"unsafe"
 
-	"github.com/falco-anomalydetection/anomalydetection/internal/abi"
 	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
 )
@@ -26,6 +25,7 @@ func (inst *instance) decode(raw []byte, evtnum uint64) (*event.Event, bool) {
 	ev, err := event.Decode(raw)
 	inst.ev, inst.evOK = ev, err == nil
 	inst.evNum, inst.evLen, inst.evPtr = evtnum, len(raw), unsafe.SliceData(raw)
+	inst.args, inst.hasArgs = execArgs(&inst.ev)
 	return &inst.ev, inst.evOK
 }
 
@@ -38,27 +38,33 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	if !ok {
 		return false
 	}
-	inst.state.Begin(reader, writer, ev.Tid)
+	inst.begin(reader, writer, ev)
 	defer inst.state.End()
-	hintArgs(inst.state, ev)
-	inst.det.Begin()
 	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
 	return true
 }
 
-// hintArgs gives the state the args of a successful exec's thread from
-// the event itself (see abi.State.HintArgs).
-func hintArgs(st *abi.State, ev *event.Event) {
+// execArgs returns the args parameter of a successful exec event, which
+// the state can use instead of reading the thread's args (see
+// abi.State.HintArgs).
+func execArgs(ev *event.Event) ([]byte, bool) {
 	l, ok := event.ExecLayoutOf(ev.Type)
 	if !ok {
-		return
+		return nil, false
 	}
 	if res, ok := ev.Int64(l.Res); !ok || res != 0 {
-		return
+		return nil, false
 	}
-	if args, ok := ev.Param(l.Args); ok {
-		st.HintArgs(ev.Tid, args)
+	return ev.Param(l.Args)
+}
+
+// begin starts a plugin call on the state.
+func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event) {
+	inst.state.Begin(reader, writer, ev.Tid)
+	if inst.hasArgs {
+		inst.state.HintArgs(ev.Tid, inst.args)
 	}
+	inst.det.Begin()
 }
 
 // extract answers each requested field. libsinsp asks for one field per
@@ -76,10 +82,8 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 		return
 	}
 	inst.grow(len(fields))
-	inst.state.Begin(reader, nil, ev.Tid)
+	inst.begin(reader, nil, ev)
 	defer inst.state.End()
-	hintArgs(inst.state, ev)
-	inst.det.Begin()
 
 	inst.scratch, inst.offsets = inst.scratch[:0], inst.offsets[:0]
 	u64s := unsafe.Slice((*uint64)(unsafe.Pointer(inst.resU64)), inst.resCap)

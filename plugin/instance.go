@@ -133,13 +133,16 @@ type instance struct {
 
 	// The last decoded event (see decode). ev views host memory; it is
 	// reused only for the same buffer, length and event number.
-	ev     event.Event
-	evOK   bool
-	evNum  uint64
-	evLen  int
-	evPtr  *byte
-	types  *C.uint16_t
-	ntypes uint32
+	ev    event.Event
+	evOK  bool
+	evNum uint64
+	evLen int
+	evPtr *byte
+	// args is the event's args parameter when it is a successful exec.
+	args    []byte
+	hasArgs bool
+	types   *C.uint16_t
+	ntypes  uint32
 
 	// Extraction results: one slot per field of the current call.
 	resU64  *C.uint64_t
