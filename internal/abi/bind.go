@@ -35,12 +35,20 @@ const (
 	groupStr
 )
 
+// groupBase is the first AD_M_* bit of each group.
+var groupBase = [...]int{0, C.AD_NI64, C.AD_NI64 + C.AD_NU32,
+	C.AD_NI64 + C.AD_NU32 + C.AD_NU64, C.AD_NI64 + C.AD_NU32 + C.AD_NU64 + C.AD_NB}
+
 // bit is the member's AD_M_* bit.
-func (m member) bit() uint64 {
-	base := [...]int{0, C.AD_NI64, C.AD_NI64 + C.AD_NU32, C.AD_NI64 + C.AD_NU32 + C.AD_NU64,
-		C.AD_NI64 + C.AD_NU32 + C.AD_NU64 + C.AD_NB}
-	return 1 << uint(base[m.group]+m.index)
-}
+func (m member) bit() uint64 { return 1 << uint(groupBase[m.group]+m.index) }
+
+// memberAt maps an AD_M_* bit number to its member.
+var memberAt = func() (at [64]*member) {
+	for i := range members {
+		at[groupBase[members[i].group]+members[i].index] = &members[i]
+	}
+	return at
+}()
 
 func i64(o *C.ad_thread_out, i int) int64  { return int64(o.i64[i]) }
 func u32(o *C.ad_thread_out, i int) uint32 { return uint32(o.u32[i]) }
@@ -291,6 +299,7 @@ func (t *Tables) addListFields() error {
 // profiles walk the tree, the first read of an event fetches the whole walk
 // in one crossing (see ad_prefetch).
 func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
+	t.missable = t.missableBits()
 	t.need, t.depth = need, min(depth, C.AD_PREFETCH_DEPTH)
 	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
@@ -300,6 +309,22 @@ func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
 
 // prefetch reports whether a walk is worth fetching ahead.
 func (t *Tables) prefetch() bool { return t.depth > 0 || t.leaders }
+
+// missableBits returns, per Need bit, the AD_M_* bits of the members
+// that carry a Missing bit: those a read may fail to give.
+func (t *Tables) missableBits() (out [32]uint64) {
+	for _, m := range members {
+		if m.miss == 0 {
+			continue
+		}
+		for i := 0; i < 32; i++ {
+			if m.need&(1<<i) != 0 {
+				out[i] |= m.bit()
+			}
+		}
+	}
+	return out
+}
 
 // otherNeed is what entries other than the event thread's are read with
 // first: their name, which ancestors and leaders mostly give.

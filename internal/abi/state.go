@@ -8,6 +8,7 @@ package abi
 import "C"
 
 import (
+	"math/bits"
 	"unsafe"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
@@ -219,13 +220,17 @@ func (s *State) read(tid int64, mask uint64) bool {
 // apply copies the members mask of a read into th and marks the members
 // of need the host could not give as Missing.
 func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64, out *C.ad_thread_out) {
-	failed := uint64(out.failed)
-	for _, m := range members {
-		if mask&m.bit() != 0 && failed&m.bit() == 0 {
-			m.set(th, out, m.index)
-		} else if m.need&need != 0 {
-			th.Missing |= m.miss
-		}
+	got := mask &^ uint64(out.failed)
+	for b := got; b != 0; b &= b - 1 {
+		m := memberAt[bits.TrailingZeros64(b)]
+		m.set(th, out, m.index)
+	}
+	var missable uint64
+	for n := uint32(need); n != 0; n &= n - 1 {
+		missable |= s.t.missable[bits.TrailingZeros32(n)]
+	}
+	for b := missable &^ got; b != 0; b &= b - 1 {
+		th.Missing |= memberAt[bits.TrailingZeros64(b)].miss
 	}
 }
 

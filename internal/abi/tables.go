@@ -76,6 +76,8 @@ type Tables struct {
 	// depth and leaders say what a prefetch reads (see Configure).
 	depth   int
 	leaders bool
+	// missable holds, per Need bit, the members that may be Missing.
+	missable [32]uint64
 	// Notes collects what init learned, for the caller to log.
 	Notes  []string
 	absent []string
