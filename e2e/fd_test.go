@@ -64,7 +64,7 @@ func fdState() host.Thread {
 func TestFDFields(t *testing.T) {
 	v4 := event.PSockTupleV4(netip.MustParseAddrPort("10.0.0.1:40000"), netip.MustParseAddrPort("93.184.216.34:443"))
 	v6 := event.PSockTupleV6(netip.MustParseAddrPort("[2001:db8::2]:51000"), netip.MustParseAddrPort("[2001:db8::1]:8080"))
-	long := "/" + strings.Repeat("d/", 300) + "file"
+	long := "/" + strings.Repeat("d/", 520) + "file" // beyond libsinsp's 1024-byte limit
 	tests := []struct {
 		name string
 		raw  []byte
@@ -95,8 +95,17 @@ func TestFDFields(t *testing.T) {
 		{"missing fd entry", event.EncodeOpen(event.FileEvent{Tid: 3000, FD: 42, Path: "/var//log/../log/x"}),
 			"42 /var//log/../log/x /var/log/../log/x /var//log/../log   o    ",
 			"42 /var/log/x /var/log/../log/x /var/log x file f    "},
-		{"path at the length limit", event.EncodeOpen(event.FileEvent{Tid: 3000, FD: 43, Path: long}),
+		{"path beyond the length limit", event.EncodeOpen(event.FileEvent{Tid: 3000, FD: 43, Path: long}),
 			"", ""},
+		{"creat", event.EncodeCreat(event.FileEvent{Tid: 3000, FD: 4, Path: "data/x.db"}),
+			"4 /srv/app/data/x.db data/x.db /srv/app/data x.db file f    ",
+			"4 /srv/app/data/x.db data/x.db /srv/app/data x.db file f    "},
+		{"open_by_handle_at", event.EncodeOpenByHandleAt(event.FileEvent{Tid: 3000, FD: 3, MountFD: 5, Path: "/etc/hosts"}),
+			"3 /etc/hosts /etc/hosts /etc hosts file f    ",
+			"3 /etc/hosts /etc/hosts /etc hosts file f    "},
+		{"accept ipv4", event.EncodeAccept(event.SocketEvent{Tid: 3000, FD: 8, Tuple: v4}),
+			"8 10.0.0.1:40000->93.184.216.34:443    ipv4 4 93.184.216.34 443 10.0.0.1 40000",
+			"8 10.0.0.1:40000->93.184.216.34:443    ipv4 4 93.184.216.34 443 10.0.0.1 40000"},
 		{"connect ipv4", event.EncodeConnect(event.SocketEvent{Tid: 3000, FD: 8, Tuple: v4}),
 			"8 10.0.0.1:40000->93.184.216.34:443    ipv4 4 93.184.216.34 443 10.0.0.1 40000",
 			"8 10.0.0.1:40000->93.184.216.34:443    ipv4 4 93.184.216.34 443 10.0.0.1 40000"},
@@ -127,7 +136,12 @@ func TestFDFields(t *testing.T) {
 					want = tt.want32
 				}
 				if want == "" { // not pinned: must render, and show the event's fd
-					if !ok || !strings.HasPrefix(got, fmt.Sprint(43)) {
+					fd, _ := event.Decode(tt.raw)
+					num, _ := fd.Int64(0)
+					if lay, _ := event.FDLayoutOf(fd.Type); lay.FD != 0 {
+						num, _ = fd.Int64(lay.FD)
+					}
+					if !ok || !strings.HasPrefix(got, fmt.Sprint(num)+" ") {
 						t.Errorf("%s: %q (%v)", tt.name, got, ok)
 					}
 					continue
