@@ -236,6 +236,25 @@ abi_rc ht_call_extract(ht_host *h, const void *evt, uint32_t len,
 		       const char *arg_key, uint64_t arg_index,
 		       uint32_t arg_present, uint32_t ftype, uint32_t flist);
 uint32_t ht_take_violations(ht_host *h);
+
+/* One extraction of a batch (ht_call_event): the request, and the first
+ * value copied out before the next call can overwrite it. */
+typedef struct ht_req {
+	uint32_t id, ftype, arg_present, flist;
+	const char *name, *key;
+	uint64_t index;
+	/* out */
+	abi_rc rc;
+	uint64_t len;
+	uint64_t u64;
+	char str[512];
+} ht_req;
+
+/* ht_call_event drives one event as libsinsp does, without returning to
+ * Go in between: plugin_parse_event when parse is set, then one
+ * plugin_extract_fields call per request. It returns the parse result. */
+abi_rc ht_call_event(ht_host *h, const void *evt, uint32_t len,
+		     uint64_t evtnum, int parse, ht_req *reqs, uint32_t n);
 void *ht_guard_addr(ht_host *h, int which);
 
 /* Tables, for the Go side. */

@@ -576,3 +576,38 @@ long ht_stdout_end(int saved, int fd)
 		return -1;
 	return (long)st.st_size;
 }
+
+abi_rc ht_call_event(ht_host *h, const void *evt, uint32_t len,
+		     uint64_t evtnum, int parse, ht_req *reqs, uint32_t n)
+{
+	abi_rc rc = ABI_SUCCESS;
+
+	if (parse)
+		rc = ht_call_parse(h, evt, len, evtnum);
+	for (uint32_t i = 0; i < n; i++) {
+		ht_req *q = &reqs[i];
+
+		q->rc = ht_call_extract(h, evt, len, evtnum, q->id, q->name,
+					q->key, q->index, q->arg_present,
+					q->ftype, q->flist);
+		q->len = h->res_len;
+		q->u64 = 0;
+		q->str[0] = 0;
+		if (q->rc != ABI_SUCCESS || q->len == 0 || !h->res_ptr)
+			continue;
+		if (q->ftype == ABI_FIELD_STRING) {
+			const char *v = *(const char *const *)h->res_ptr;
+
+			if (v) {
+				strncpy(q->str, v, sizeof q->str - 1);
+				q->str[sizeof q->str - 1] = 0;
+			}
+		} else if (q->ftype == ABI_FIELD_BOOL) {
+			q->u64 = *(const uint32_t *)h->res_ptr;
+		} else if (q->ftype != ABI_FIELD_IPADDR &&
+			   q->ftype != ABI_FIELD_IPNET) {
+			q->u64 = *(const uint64_t *)h->res_ptr;
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+)
+
+// TestBatchMatchesCalls: the benchmark's one-call-per-event driving gives
+// what separate Parse and Extract calls give.
+func TestBatchMatchesCalls(t *testing.T) {
+	fields := []string{"anomaly.count_min_sketch[spawn]", "anomaly.count_min_sketch.profile[spawn]",
+		"anomaly.falco.duration_ns"}
+	for _, g := range gens[:2] {
+		a, b := openInit(t, g, namedConfig), openInit(t, g, namedConfig)
+		newProc(t, a, 2000, "cat", "/etc/hosts")
+		newProc(t, b, 2000, "cat", "/etc/hosts")
+		batch, err := b.NewBatch(fields...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := uint64(1); n <= 3; n++ {
+			raw := event.EncodeExecve(event.ExecEvent{TS: n * 1000, Tid: 2000, Pid: 2000, Ptid: 1000,
+				Comm: "cat", Args: []string{"/etc/hosts"}})
+			if err := a.Parse(raw, n); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Event(raw, n, batch); err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range fields {
+				want, wok := extractText(t, a, raw, n, f)
+				got, gok := batch.Text(i)
+				if got != want || gok != wok {
+					t.Errorf("%s event %d %s: batch %q (%v), calls %q (%v)", g, n, f, got, gok, want, wok)
+				}
+			}
+		}
+		batch.Close()
+		a.Destroy()
+		b.Destroy()
+	}
+}
