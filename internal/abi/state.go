@@ -137,8 +137,8 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 		}
 	}
 	if tid == s.evTid && !s.prefetched && s.r != nil && s.t.prefetch() {
-		if th, ok := s.prefetch(); ok {
-			return th, true
+		if th := s.prefetch(); th != nil {
+			return th, th.Missing&missingEntry == 0
 		}
 	}
 	th := s.next()
@@ -163,8 +163,8 @@ func (s *State) fill(th *profile.Thread, tid int64, need profile.Need, mask uint
 
 // prefetch reads in one crossing the entries the plans will walk from the
 // event thread (see ad_prefetch), caches them, and returns the event
-// thread's.
-func (s *State) prefetch() (*profile.Thread, bool) {
+// thread's, marked missing when the table has none.
+func (s *State) prefetch() *profile.Thread {
 	s.prefetched = true
 	s.Crosses++
 	n := int(C.ad_prefetch_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
@@ -186,7 +186,11 @@ func (s *State) prefetch() (*profile.Thread, bool) {
 			ev = th
 		}
 	}
-	return ev, ev != nil
+	if ev == nil && n == 0 {
+		ev = s.next()
+		*ev = profile.Thread{Tid: s.evTid, Missing: missingEntry}
+	}
+	return ev
 }
 
 func (s *State) cached(tid int64) bool {
