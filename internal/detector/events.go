@@ -36,12 +36,13 @@ func (d *Detector) Parse(ev *event.Event, evtnum uint64, st profile.State, lists
 		storeLists(ev, lists)
 	}
 
-	for _, i := range d.byCode[ev.Type] {
+	counted := d.byCode[ev.Type]
+	if len(counted) > 0 && !countable(ev) {
+		d.stats.Skipped += uint64(len(counted))
+		return
+	}
+	for _, i := range counted {
 		p := d.profiles[i]
-		if !countable(ev) {
-			d.stats.Skipped++
-			continue
-		}
 		if !d.render(p, ev, st) {
 			continue
 		}
