@@ -135,6 +135,11 @@ func (c *Config) Lookup(name string) (int, bool) {
 // returned as an error, so a bug there fails init rather than Falco.
 type ProfileCheck func(fields string, codes []uint16) error
 
+// jsonSpace is the white space JSON allows around values. Other Unicode
+// space (a vertical tab, say) is not JSON, and libsinsp refuses it before
+// init.
+const jsonSpace = " \t\n\r"
+
 // Parse decodes raw, the init configuration exactly as plugin_init
 // receives it, and validates it. An empty string, "null" and "{}" give the
 // defaults: the plugin disabled. check is called once per profile after
@@ -149,7 +154,7 @@ type ProfileCheck func(fields string, codes []uint16) error
 // check. It never panics.
 func Parse(raw string, check ProfileCheck) (*Config, error) {
 	cfg := &Config{}
-	raw = strings.TrimSpace(raw)
+	raw = strings.Trim(raw, jsonSpace)
 	if raw == "" {
 		return cfg.finish(), nil
 	}

@@ -44,7 +44,7 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 // configuration is validated as "{}", and a document that is not JSON
 // fails.
 func validate(sch *jsonschema.Schema, raw string) error {
-	if strings.TrimSpace(raw) == "" {
+	if strings.Trim(raw, jsonSpace) == "" {
 		raw = "{}"
 	}
 	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(raw))
