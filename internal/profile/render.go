@@ -1,7 +1,7 @@
 package profile
 
 import (
-	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 )
@@ -56,13 +56,31 @@ func appendJoined(dst []byte, list string, sep byte) []byte {
 	}
 	i := len(dst)
 	dst = append(dst, list...)
-	for {
-		k := bytes.IndexByte(dst[i:], 0)
-		if k < 0 {
-			return dst
+	replaceZero(dst[i:], sep)
+	return dst
+}
+
+// replaceZero replaces every NUL in b with sep. It tests eight bytes at a
+// time for a zero byte, so short entries cost no per-entry call and long
+// ones no per-byte branch.
+func replaceZero(b []byte, sep byte) {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-lo)&^x&hi == 0 {
+			continue
 		}
-		dst[i+k] = sep
-		i += k + 1
+		for j := i; j < i+8; j++ {
+			if b[j] == 0 {
+				b[j] = sep
+			}
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == 0 {
+			b[i] = sep
+		}
 	}
 }
 
