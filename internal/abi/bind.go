@@ -42,6 +42,14 @@ var groupBase = [...]int{0, C.AD_NI64, C.AD_NI64 + C.AD_NU32,
 // bit is the member's AD_M_* bit.
 func (m member) bit() uint64 { return 1 << uint(groupBase[m.group]+m.index) }
 
+// memberBits has the AD_M_* bit of every member.
+var memberBits = func() (b uint64) {
+	for _, m := range members {
+		b |= m.bit()
+	}
+	return b
+}()
+
 // memberAt maps an AD_M_* bit number to its member.
 var memberAt = func() (at [64]*member) {
 	for i := range members {
@@ -304,7 +312,7 @@ func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
 	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
 	t.eventMask = t.mask(need)
-	t.otherMask = t.mask(t.otherNeed())
+	t.otherMask = t.mask(t.otherNeed()) | 1<<C.AD_M_FLAGS_IF_THREAD
 }
 
 // prefetch reports whether a walk is worth fetching ahead.

@@ -132,12 +132,22 @@ int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		   int64_t tid, uint64_t mask, ad_thread_out *out)
 {
 	abi_state_data key;
+	const uint64_t flags = 1ull << AD_M_U32(AD_U32_FLAGS);
+	const uint64_t lazy = 1ull << AD_M_FLAGS_IF_THREAD;
 	out->failed = 0;
 	key.s64 = tid;
 	abi_entry *e = r->get_entry(sp->threads, &key);
 	if (e == NULL)
 		return 0;
-	read_members(r, sp, e, mask, out);
+	if (mask & lazy) {
+		mask &= ~flags;
+		read_members(r, sp, e, mask, out);
+		out->u32[AD_U32_FLAGS] = 0;
+		if (out->i64[AD_I64_PID] != tid)
+			read_members(r, sp, e, flags, out);
+	} else {
+		read_members(r, sp, e, mask, out);
+	}
 	r->release_entry(sp->threads, e);
 	return 1;
 }

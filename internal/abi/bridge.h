@@ -51,6 +51,12 @@ enum {
 #define AD_M_ARGS (AD_M_S(AD_NS))
 #define AD_M_ENV (AD_M_ARGS + 1)
 
+/* A mask bit that is no member: read the flags member only when the entry
+ * is not its process's main thread by tid (tid != pid). The flags of a
+ * main thread matter only to the main-thread test, which its tid already
+ * answers, so entries read for walks skip the read. */
+#define AD_M_FLAGS_IF_THREAD 62
+
 /* fd entry members. */
 enum {
 	AD_FD_TYPE,       /* uint8 (uint32 in libs 0.17) */

@@ -224,7 +224,7 @@ func (s *State) read(tid int64, mask uint64) bool {
 // apply copies the members mask of a read into th and marks the members
 // of need the host could not give as Missing.
 func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64, out *C.ad_thread_out) {
-	got := mask &^ uint64(out.failed)
+	got := mask &^ uint64(out.failed) & memberBits
 	for b := got; b != 0; b &= b - 1 {
 		m := memberAt[bits.TrailingZeros64(b)]
 		m.set(th, out, m.index)

@@ -21,6 +21,9 @@ type Thread struct {
 	Cwd         string
 	ContainerID string
 
+	// Flags holds the PPM_CL_* flags. A State may leave it zero on an
+	// entry other than the event thread's whose Tid is its Pid: there it
+	// only serves the main-thread test, which the tid already answers.
 	Tty, Flags          uint32
 	UID, GID, LoginUID  uint32
 	ExeIno, ExeInoCtime uint64
