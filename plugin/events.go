@@ -12,6 +12,7 @@ import (
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 )
 
 // decode decodes raw, or returns the event decoded by the previous call
@@ -26,6 +27,10 @@ func (inst *instance) decode(raw []byte, evtnum uint64) (*event.Event, bool) {
 	inst.ev, inst.evOK = ev, err == nil
 	inst.evNum, inst.evLen, inst.evPtr = evtnum, len(raw), unsafe.SliceData(raw)
 	inst.args, inst.hasArgs = execArgs(&inst.ev)
+	inst.fd, inst.hasFD = 0, false
+	if inst.det != nil && inst.det.UsesFD() {
+		inst.fd, inst.hasFD = profile.EventFD(&inst.ev)
+	}
 	return &inst.ev, inst.evOK
 }
 
@@ -63,6 +68,9 @@ func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event) {
 	inst.state.Begin(reader, writer, ev.Tid)
 	if inst.hasArgs {
 		inst.state.HintArgs(ev.Tid, inst.args)
+	}
+	if inst.hasFD {
+		inst.state.HintFD(inst.fd)
 	}
 	inst.det.Begin()
 }

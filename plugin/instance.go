@@ -138,9 +138,12 @@ type instance struct {
 	evNum uint64
 	evLen int
 	evPtr *byte
-	// args is the event's args parameter when it is a successful exec.
+	// args is the event's args parameter when it is a successful exec;
+	// fd the fd its fd fields read.
 	args    []byte
 	hasArgs bool
+	fd      int64
+	hasFD   bool
 	types   *C.uint16_t
 	ntypes  uint32
 

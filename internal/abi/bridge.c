@@ -128,8 +128,14 @@ static void read_members(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	}
 }
 
-int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		   int64_t tid, uint64_t mask, ad_thread_out *out)
+static int read_fd_of(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		      abi_entry *e, int64_t fd, ad_fd_out *out);
+
+/* read_entry reads the members mask of entry tid and, when fdout is set,
+ * its fd in the same get_entry. */
+static int read_entry(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		      int64_t tid, uint64_t mask, ad_thread_out *out,
+		      int64_t fd, ad_fd_out *fdout, int *fd_found)
 {
 	abi_state_data key;
 	const uint64_t flags = 1ull << AD_M_U32(AD_U32_FLAGS);
@@ -148,8 +154,16 @@ int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	} else {
 		read_members(r, sp, e, mask, out);
 	}
+	if (fdout != NULL)
+		*fd_found = read_fd_of(r, sp, e, fd, fdout);
 	r->release_entry(sp->threads, e);
 	return 1;
+}
+
+int ad_read_thread(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		   int64_t tid, uint64_t mask, ad_thread_out *out)
+{
+	return read_entry(r, sp, tid, mask, out, 0, NULL, NULL);
 }
 
 static const char *read_str(const abi_reader_vt_ext *r, abi_table *t,
@@ -249,11 +263,41 @@ static void read_fd_member(const abi_reader_vt_ext *r, abi_table *fdt,
 	}
 }
 
+/* read_fd_of reads fd of the thread entry e into out; it returns whether
+ * the thread's table has it. */
+static int read_fd_of(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		      abi_entry *e, int64_t fd, ad_fd_out *out)
+{
+	abi_state_data d, k2;
+	int found = 0;
+	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
+	if (sp->fds == NULL ||
+	    r->read_field(sp->threads, e, sp->fds, &d) != ABI_SUCCESS ||
+	    d.table == NULL)
+		return 0;
+	abi_table *fdt = d.table;
+	k2.s64 = fd;
+	abi_entry *fe = r->get_entry(fdt, &k2);
+	if (fe == NULL)
+		return 0;
+	found = 1;
+	if (sp->fd[AD_FD_TYPE].f != NULL)
+		read_fd_member(r, fdt, fe, &sp->fd[AD_FD_TYPE], AD_FD_TYPE, out);
+	for (int i = 0; i < AD_NFD; i++) {
+		if (i == AD_FD_TYPE || sp->fd[i].f == NULL ||
+		    !fd_wanted(i, out->v[AD_FD_TYPE]))
+			continue;
+		read_fd_member(r, fdt, fe, &sp->fd[i], i, out);
+	}
+	r->release_entry(fdt, fe);
+	return found;
+}
+
 int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	       int64_t tid, int64_t fd, ad_fd_out *out)
 {
-	abi_state_data key, d;
-	int found = 0;
+	abi_state_data key;
 	memset(out, 0, sizeof(*out));
 	if (sp->fds == NULL)
 		return 0;
@@ -261,27 +305,7 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	abi_entry *e = r->get_entry(sp->threads, &key);
 	if (e == NULL)
 		return 0;
-	memset(&d, 0, sizeof(d));
-	if (r->read_field(sp->threads, e, sp->fds, &d) == ABI_SUCCESS &&
-	    d.table != NULL) {
-		abi_table *fdt = d.table;
-		abi_state_data k2;
-		k2.s64 = fd;
-		abi_entry *fe = r->get_entry(fdt, &k2);
-		if (fe != NULL) {
-			found = 1;
-			if (sp->fd[AD_FD_TYPE].f != NULL)
-				read_fd_member(r, fdt, fe, &sp->fd[AD_FD_TYPE],
-					       AD_FD_TYPE, out);
-			for (int i = 0; i < AD_NFD; i++) {
-				if (i == AD_FD_TYPE || sp->fd[i].f == NULL ||
-				    !fd_wanted(i, out->v[AD_FD_TYPE]))
-					continue;
-				read_fd_member(r, fdt, fe, &sp->fd[i], i, out);
-			}
-			r->release_entry(fdt, fe);
-		}
-	}
+	int found = read_fd_of(r, sp, e, fd, out);
 	r->release_entry(sp->threads, e);
 	return found;
 }
@@ -295,7 +319,8 @@ static int pf_find(const ad_prefetch_out *o, int64_t tid)
 }
 
 static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
-		    ad_prefetch_out *o, int64_t tid, uint64_t mask)
+		    ad_prefetch_out *o, int64_t tid, uint64_t mask,
+		    ad_fd_out *fdout)
 {
 	int i;
 	if (tid <= 0 || o->n >= AD_PREFETCH_MAX)
@@ -304,7 +329,8 @@ static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		return i;
 	i = o->n;
 	memset(&o->outs[i], 0, sizeof(o->outs[i]));
-	if (!ad_read_thread(r, sp, tid, mask, &o->outs[i]))
+	if (!read_entry(r, sp, tid, mask, &o->outs[i], o->fd, fdout,
+			&o->fd_found))
 		return -1;
 	o->tids[i] = tid;
 	o->masks[i] = mask;
@@ -322,7 +348,7 @@ static int pf_main(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	if (o->tids[i] == t->i64[AD_I64_PID] ||
 	    (t->u32[AD_U32_FLAGS] & (1u << 30)))
 		return i;
-	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask);
+	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask, NULL);
 }
 
 int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
@@ -330,7 +356,8 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		uint64_t omask, ad_prefetch_out *o)
 {
 	o->n = 0;
-	int ev = pf_fetch(r, sp, o, tid, emask);
+	o->fd_found = 0;
+	int ev = pf_fetch(r, sp, o, tid, emask, o->want_fd ? &o->fdout : NULL);
 	if (ev < 0)
 		return 0;
 	int64_t sid = o->outs[ev].i64[AD_I64_SID];
@@ -339,14 +366,15 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	if (depth > AD_PREFETCH_DEPTH)
 		depth = AD_PREFETCH_DEPTH;
 	for (int d = 0; d < depth && cur >= 0; d++) {
-		int p = pf_fetch(r, sp, o, o->outs[cur].i64[AD_I64_PTID], omask);
+		int p = pf_fetch(r, sp, o, o->outs[cur].i64[AD_I64_PTID], omask,
+				 NULL);
 		if (p < 0)
 			break;
 		cur = pf_main(r, sp, o, p, omask);
 	}
 	if (leaders) {
-		pf_fetch(r, sp, o, sid, omask);
-		pf_fetch(r, sp, o, vpgid, omask);
+		pf_fetch(r, sp, o, sid, omask, NULL);
+		pf_fetch(r, sp, o, vpgid, omask, NULL);
 	}
 	return o->n;
 }

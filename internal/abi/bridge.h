@@ -164,6 +164,12 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 #define AD_PREFETCH_MAX (2 + 2 * AD_PREFETCH_DEPTH + 2)
 
 typedef struct ad_prefetch_out {
+	/* in: the event's fd, read with the event thread when want_fd */
+	int64_t fd;
+	int want_fd;
+	/* out */
+	int fd_found;
+	ad_fd_out fdout;
 	int n;
 	int64_t tids[AD_PREFETCH_MAX];
 	uint64_t masks[AD_PREFETCH_MAX];
@@ -171,7 +177,8 @@ typedef struct ad_prefetch_out {
 } ad_prefetch_out;
 
 /* ad_prefetch reads, in one call, the entries a plan will walk: the event
- * thread tid (members emask), then with members omask its main thread,
+ * thread tid (members emask, and o->fd when o->want_fd, into o->fdout),
+ * then with members omask its main thread,
  * depth ancestors as libsinsp walks them (the main thread of the parent
  * entry, each time), and when leaders is set the entries whose tid is the
  * event thread's sid and vpgid. Entries that do not exist end the walk

@@ -37,6 +37,7 @@ type State struct {
 	n       int
 	fds     []*profile.FD
 	fdOwner []int64
+	fdFound []bool
 	nfd     int
 
 	// dec is where encoded lists (Gen32) are decoded to; old arenas are
@@ -54,6 +55,9 @@ type State struct {
 	// pf is C memory for prefetches; prefetched says this call did one.
 	pf         *C.ad_prefetch_out
 	prefetched bool
+	// hintFD is the event's fd, read with the event thread when hinted.
+	hintFD   int64
+	fdHinted bool
 
 	encBuf  *C.char
 	encCap  int
@@ -96,7 +100,7 @@ func (s *State) Close() {
 // abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil. evTid is the
 // event's thread, whose entry is read with every member the profiles use.
 func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
-	s.evTid, s.prefetched = evTid, false
+	s.evTid, s.prefetched, s.fdHinted = evTid, false, false
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
 	s.n, s.nfd = 0, 0
@@ -112,6 +116,12 @@ func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
 // reading the args table item by item.
 func (s *State) HintArgs(tid int64, args []byte) {
 	s.hintTid, s.hintArgs, s.hinted = tid, args, true
+}
+
+// HintFD says that the profiles will read fd of the event thread: the
+// State then reads it together with the thread's entry.
+func (s *State) HintFD(fd int64) {
+	s.hintFD, s.fdHinted = fd, s.t.avail.fds != nil
 }
 
 // End forgets everything read during the call.
@@ -136,7 +146,7 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 			return s.cache[i], s.cache[i].Missing&missingEntry == 0
 		}
 	}
-	if tid == s.evTid && !s.prefetched && s.r != nil && s.t.prefetch() {
+	if tid == s.evTid && !s.prefetched && s.r != nil && (s.t.prefetch() || s.fdHinted) {
 		if th := s.prefetch(); th != nil {
 			return th, th.Missing&missingEntry == 0
 		}
@@ -167,6 +177,7 @@ func (s *State) fill(th *profile.Thread, tid int64, need profile.Need, mask uint
 func (s *State) prefetch() *profile.Thread {
 	s.prefetched = true
 	s.Crosses++
+	s.pf.fd, s.pf.want_fd = C.int64_t(s.hintFD), cbool(s.fdHinted)
 	n := int(C.ad_prefetch_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
 		C.int64_t(s.evTid), C.int(s.t.depth), cbool(s.t.leaders),
 		C.uint64_t(s.t.eventMask), C.uint64_t(s.t.otherMask), u(unsafe.Pointer(s.pf))))
@@ -189,6 +200,9 @@ func (s *State) prefetch() *profile.Thread {
 	if ev == nil && n == 0 {
 		ev = s.next()
 		*ev = profile.Thread{Tid: s.evTid, Missing: missingEntry}
+	}
+	if ev != nil && s.fdHinted && ev.Missing&missingEntry == 0 {
+		s.cacheFD(ev.Tid, s.hintFD, s.pf.fd_found != 0, &s.pf.fdout)
 	}
 	return ev
 }
@@ -389,23 +403,32 @@ func (s *State) FD(t *profile.Thread, fd int64) (*profile.FD, bool) {
 	}
 	for i := 0; i < s.nfd; i++ {
 		if f := s.fds[i]; f.Num == fd && s.fdOwner[i] == t.Tid {
-			return f, true
+			return f, s.fdFound[i]
 		}
 	}
 	s.Crosses++
-	if C.ad_read_fd_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)), C.int64_t(t.Tid),
-		C.int64_t(fd), u(unsafe.Pointer(s.fdout))) == 0 {
-		return nil, false
-	}
+	found := C.ad_read_fd_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)), C.int64_t(t.Tid),
+		C.int64_t(fd), u(unsafe.Pointer(s.fdout))) != 0
+	f := s.cacheFD(t.Tid, fd, found, s.fdout)
+	return f, found
+}
+
+// cacheFD remembers the answer for fd of thread tid, found or not.
+func (s *State) cacheFD(tid, fd int64, found bool, o *C.ad_fd_out) *profile.FD {
 	if s.nfd == len(s.fds) {
 		s.fds = append(s.fds, new(profile.FD))
 		s.fdOwner = append(s.fdOwner, 0)
+		s.fdFound = append(s.fdFound, false)
 	}
 	f := s.fds[s.nfd]
-	s.fdOwner[s.nfd] = t.Tid
+	s.fdOwner[s.nfd], s.fdFound[s.nfd] = tid, found
 	s.nfd++
-	fillFD(f, fd, s.fdout)
-	return f, true
+	if found {
+		fillFD(f, fd, o)
+	} else {
+		*f = profile.FD{Num: fd}
+	}
+	return f
 }
 
 // WriteLists stores args and env (NUL-terminated items) of thread tid in

@@ -29,9 +29,11 @@ type Detector struct {
 	cfg      *config.Config
 	profiles []*prof
 	need     profile.Need
-	// depth and leaders are how far the profiles walk the process tree.
+	// depth and leaders are how far the profiles walk the process tree;
+	// fd says whether any reads the fd table.
 	depth   int
 	leaders bool
+	fd      bool
 	// byCode lists, per event code, the profiles counted on it.
 	byCode [event.CodeCount][]int
 	ctx    *profile.Ctx
@@ -144,6 +146,7 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 	d.need |= plan.Needs()
 	depth, leaders := plan.Depth()
 	d.depth, d.leaders = max(d.depth, depth), d.leaders || leaders
+	d.fd = d.fd || plan.UsesFD()
 	return p, nil
 }
 
@@ -179,6 +182,9 @@ func (d *Detector) Need() profile.Need { return d.need }
 // they read session or process-group leaders, for the host bindings to
 // fetch those entries ahead.
 func (d *Detector) Walk() (depth int, leaders bool) { return d.depth, d.leaders }
+
+// UsesFD reports whether any profile has fd fields.
+func (d *Detector) UsesFD() bool { return d.fd }
 
 // Codes returns the exit event codes the profiles are counted on, in
 // ascending order: the plugin's parse and extract event types.

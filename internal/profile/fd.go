@@ -197,6 +197,18 @@ func viewFD(c *Ctx) fdView {
 
 // lastEventFD returns the fd libsinsp's fd.num reports: the socket fd
 // parameter of connect, else the returned fd, or -1 when the call failed.
+// EventFD returns the fd the fd fields of ev read from the thread's fd
+// table (the returned fd, or connect's socket), or false when ev has none.
+// A State may fetch it ahead of rendering.
+func EventFD(ev *event.Event) (int64, bool) {
+	lay, ok := event.FDLayoutOf(ev.Type)
+	if !ok {
+		return 0, false
+	}
+	fd, ok := lastEventFD(ev, lay)
+	return fd, ok && fd >= 0
+}
+
 func lastEventFD(ev *event.Event, lay event.FDLayout) (int64, bool) {
 	if isConnect(lay) {
 		return ev.Int64(lay.FD)

@@ -58,6 +58,7 @@ type Plan struct {
 	needs   Need
 	depth   int
 	leaders bool
+	fd      bool
 }
 
 // Compile parses a behavior-profile fields string such as
@@ -85,8 +86,16 @@ func Compile(fields string) (*Plan, error) {
 	return p, nil
 }
 
-// noteWalk records how far up the tree the plan reads.
+// UsesFD reports whether the plan has fd fields, which read the event's
+// fd from the thread's fd table.
+func (p *Plan) UsesFD() bool { return p.fd }
+
+// noteWalk records how far up the tree the plan reads, and whether it
+// reads the fd table.
 func (p *Plan) noteWalk(it item) {
+	if strings.HasPrefix(it.f.Name, "fd.") || strings.HasPrefix(it.f.Name, "custom.fd.") {
+		p.fd = true
+	}
 	switch it.f.Walk {
 	case WalkParent:
 		p.depth = max(p.depth, 1)
