@@ -10,8 +10,10 @@ package e2e
 #include <stdlib.h>
 
 typedef uint64_t (*allocs_fn)(void);
+typedef uint64_t (*state_fn)(uintptr_t);
 
 static uint64_t call_allocs(void *fn) { return ((allocs_fn)fn)(); }
+static uint64_t call_state(void *fn, uintptr_t s) { return ((state_fn)fn)(s); }
 
 static void *find(const char *path, const char *sym) {
 	void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD | RTLD_DEEPBIND);
@@ -42,7 +44,25 @@ func heapLive(path string) (func() uint64, error) {
 	return hook(path, "anomalydetection_heap_live")
 }
 
+// crossings returns a reader of an instance's count of calls into the
+// host's table code.
+func crossings(path string) (func(state uintptr) uint64, error) {
+	fn, err := symbol(path, "anomalydetection_crossings")
+	if err != nil {
+		return nil, err
+	}
+	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
+}
+
 func hook(path, name string) (func() uint64, error) {
+	fn, err := symbol(path, name)
+	if err != nil {
+		return nil, err
+	}
+	return func() uint64 { return uint64(C.call_allocs(fn)) }, nil
+}
+
+func symbol(path, name string) (unsafe.Pointer, error) {
 	cp, cs := C.CString(path), C.CString(name)
 	defer C.free(unsafe.Pointer(cp))
 	defer C.free(unsafe.Pointer(cs))
@@ -50,5 +70,5 @@ func hook(path, name string) (func() uint64, error) {
 	if fn == nil {
 		return nil, errors.New(name + " not found in the loaded library")
 	}
-	return func() uint64 { return uint64(C.call_allocs(fn)) }, nil
+	return fn, nil
 }

@@ -97,11 +97,18 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 		}
 		tid := loadTree(b, p)
 		allocs := func() uint64 { return 0 }
+		crossed := func() uint64 { return 0 }
 		if prefix == "" {
 			if allocs, err = heapAllocs(lib); err != nil {
 				b.Fatal(err)
 			}
+			cross, err := crossings(lib)
+			if err != nil {
+				b.Fatal(err)
+			}
+			crossed = func() uint64 { return cross(p.StateHandle()) }
 		}
+		counters := benchCounters{allocs, crossed}
 		events := []struct {
 			name    string
 			raw     []byte
@@ -118,7 +125,7 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 				if prefix != "" && ev.profile < 0 {
 					b.Skip("not subscribed: the host never calls the plugin")
 				}
-				runEvents(b, p, ev.raw, ruleFields(ev.profile), false, allocs)
+				runEvents(b, p, ev.raw, ruleFields(ev.profile), false, counters)
 			})
 		}
 		// The prototype's measured shapes: parse alone, a rule reading
@@ -126,7 +133,7 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 		// has no value on an execve).
 		for _, reads := range [][]string{nil, countFields(0), countFields(0, 1, 2)} {
 			b.Run(fmt.Sprintf("gen=%s/event=execve/reads=%d", gen.Name, len(reads)), func(b *testing.B) {
-				runEvents(b, p, events[0].raw, reads, true, allocs)
+				runEvents(b, p, events[0].raw, reads, true, counters)
 			})
 		}
 		if err := p.Destroy(); err != nil {
@@ -155,14 +162,18 @@ func countFields(profs ...int) []string {
 
 // runEvents drives raw through p b.N times, extracting fields; every field
 // must have a value at the end unless optional.
-func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, optional bool, allocs func() uint64) {
+// benchCounters read the plugin's own counters: heap allocations and
+// calls into the host's table code.
+type benchCounters struct{ allocs, crossings func() uint64 }
+
+func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, optional bool, c benchCounters) {
 	batch, err := p.NewBatch(fields...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer batch.Close()
 	num := uint64(1 << 32)
-	before, calls := allocs(), p.Stats().TableCalls
+	before, calls, crossed := c.allocs(), p.Stats().TableCalls, c.crossings()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		num++
@@ -176,6 +187,7 @@ func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, option
 			b.Fatalf("%s: no value", fields[i])
 		}
 	}
-	b.ReportMetric(float64(allocs()-before)/float64(b.N), "plugin-allocs/op")
+	b.ReportMetric(float64(c.allocs()-before)/float64(b.N), "plugin-allocs/op")
+	b.ReportMetric(float64(c.crossings()-crossed)/float64(b.N), "crossings/op")
 	b.ReportMetric(float64(p.Stats().TableCalls-calls)/float64(b.N), "table-calls/op")
 }

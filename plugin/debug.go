@@ -6,6 +6,7 @@ import "C"
 import (
 	"runtime"
 	"runtime/metrics"
+	"unsafe"
 )
 
 // allocSample reads the plugin runtime's count of heap allocations. The
@@ -38,4 +39,18 @@ func anomalydetection_heap_live() (n C.uint64_t) {
 	runtime.GC()
 	metrics.Read(liveSample)
 	return C.uint64_t(liveSample[0].Value.Uint64())
+}
+
+// anomalydetection_crossings returns how many calls into the host's C
+// table code instance s has made so far (each reads one or more entries).
+// Like the other hooks it is outside the plugin API; the benchmarks use it
+// to show what one event costs in crossings.
+//
+//export anomalydetection_crossings
+func anomalydetection_crossings(s unsafe.Pointer) (n C.uint64_t) {
+	defer guard("crossings", nil)
+	if inst := lookup(s); inst != nil && inst.state != nil {
+		return C.uint64_t(inst.state.Crosses)
+	}
+	return 0
 }

@@ -379,8 +379,9 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	return o->n;
 }
 
-int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
-		    abi_table *t, int64_t tid, abi_field *f, const char *s)
+int ad_write_strings(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
+		     abi_table *t, int64_t tid, abi_field *f1, const char *s1,
+		     abi_field *f2, const char *s2)
 {
 	abi_state_data key, v;
 	key.s64 = tid;
@@ -388,8 +389,10 @@ int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 	if (e == NULL)
 		return 0;
 	memset(&v, 0, sizeof(v));
-	v.str = s;
-	int ok = w->write_field(t, e, f, &v) == ABI_SUCCESS;
+	v.str = s1;
+	int ok = w->write_field(t, e, f1, &v) == ABI_SUCCESS;
+	v.str = s2;
+	ok = w->write_field(t, e, f2, &v) == ABI_SUCCESS && ok;
 	r->release_entry(t, e);
 	return ok;
 }

@@ -195,8 +195,10 @@ static inline int ad_prefetch_u(uintptr_t r, uintptr_t sp, int64_t tid,
 			   (const ad_thread_spec *)sp, tid, depth, leaders,
 			   emask, omask, (ad_prefetch_out *)o);
 }
-int ad_write_string(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
-		    abi_table *t, int64_t tid, abi_field *f, const char *s);
+/* ad_write_strings writes two string fields of entry tid in one access. */
+int ad_write_strings(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
+		     abi_table *t, int64_t tid, abi_field *f1, const char *s1,
+		     abi_field *f2, const char *s2);
 
 /*
  * The same three calls with every pointer passed as an integer. They are

@@ -59,9 +59,11 @@ type State struct {
 	hintFD   int64
 	fdHinted bool
 
-	encBuf  *C.char
-	encCap  int
-	Crosses int // Go-to-C crossings since Begin, for tests and benchmarks
+	encBuf *C.char
+	encCap int
+	// Crosses counts the Go-to-C calls the State made since it was
+	// created, for tests and benchmarks.
+	Crosses uint64
 }
 
 const initialListCap = 4096
@@ -106,7 +108,6 @@ func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
 	s.n, s.nfd = 0, 0
 	s.lists.len, s.lists.need = 0, 0
 	s.dec = s.dec[:0]
-	s.Crosses = 0
 }
 
 // HintArgs says that thread tid's args are args (NUL-terminated items,
@@ -438,23 +439,27 @@ func (s *State) WriteLists(tid int64, args, env []byte) bool {
 	if s.w == nil || s.r == nil || s.t.argsEnc == nil {
 		return false
 	}
-	ok := s.writeEncoded(tid, s.t.argsEnc, args)
-	return s.writeEncoded(tid, s.t.envEnc, env) && ok
-}
-
-func (s *State) writeEncoded(tid int64, f unsafe.Pointer, items []byte) bool {
-	need := EncodedLen(items) + 2
-	if need > s.encCap {
+	na, ne := EncodedLen(args)+2, EncodedLen(env)+2
+	if na+ne > s.encCap {
 		if s.encBuf != nil {
 			C.free(unsafe.Pointer(s.encBuf))
 		}
-		s.encCap = max(need, 1024)
+		s.encCap = max(na+ne, 1024)
 		s.encBuf = (*C.char)(C.malloc(C.size_t(s.encCap)))
 	}
-	dst := unsafe.Slice((*byte)(unsafe.Pointer(s.encBuf)), s.encCap)
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(s.encBuf)), s.encCap)
+	encodeInto(buf[:na], args)
+	encodeInto(buf[na:na+ne], env)
+	s.Crosses++
+	return C.ad_write_strings(s.w, s.r, s.t.spec.threads, C.int64_t(tid),
+		s.t.argsEnc, s.encBuf, s.t.envEnc,
+		(*C.char)(unsafe.Add(unsafe.Pointer(s.encBuf), na))) != 0
+}
+
+// encodeInto writes the marker, the encoding of items and a NUL into dst,
+// which has room for exactly that.
+func encodeInto(dst []byte, items []byte) {
 	dst[0] = listMarker
 	n := len(EncodeList(dst[:1], items))
 	dst[n] = 0
-	s.Crosses++
-	return C.ad_write_string(s.w, s.r, s.t.spec.threads, C.int64_t(tid), f, s.encBuf) != 0
 }

@@ -374,6 +374,14 @@ func (p *Plugin) sources(sym int) ([]string, error) {
 // modified.
 func (p *Plugin) Info() Info { return p.info }
 
+// StateHandle returns the state plugin_init returned (0 before a
+// successful Init), for test hooks a plugin exports beside the API.
+func (p *Plugin) StateHandle() uintptr {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
 // Gen returns the host generation.
 func (p *Plugin) Gen() Gen { return p.gen }
 
