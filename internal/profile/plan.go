@@ -265,10 +265,6 @@ func (p *Plan) RenderField(dst []byte, i int, c *Ctx) ([]byte, bool) {
 func Display(dst, key []byte) []byte {
 	n := len(dst)
 	dst = append(dst, key...)
-	for i := n; i < len(dst); i++ {
-		if dst[i] == 0 {
-			dst[i] = ' '
-		}
-	}
+	replaceZero(dst[n:], ' ')
 	return dst
 }
