@@ -43,7 +43,9 @@ func nulList(items []string) string {
 // saw (execed) only.
 func toGo(ths []host.Thread, gen host.Gen, execed int64) *goState {
 	s := &goState{threads: map[int64]*profile.Thread{}}
-	if gen.HasSubTables() {
+	// libs 0.17's fd table lists the type as uint32 (open flags): the
+	// plugin does not use it.
+	if gen.HasSubTables() && gen.Libs.Minor != 17 {
 		s.fds = map[[2]int64]*profile.FD{}
 	}
 	for _, h := range ths {
@@ -65,6 +67,10 @@ func toGo(ths []host.Thread, gen host.Gen, execed int64) *goState {
 				t.Missing |= profile.MissingArgs | profile.MissingEnv
 			}
 			t.Flags = 0
+		} else if gen.Libs.Minor < 20 {
+			// uid, gid, loginuid and pgid came with libs 0.20.
+			t.Missing = profile.MissingPgid | profile.MissingUID | profile.MissingGID |
+				profile.MissingLoginUID
 		}
 		s.threads[h.Tid] = t
 		for _, f := range h.FDs {

@@ -12,11 +12,13 @@ import (
 
 // gens are the host generations every behavior is checked on: Falco 0.37
 // (API 3.2) and Falco 0.42+ (API 3.12), the latter also with the container
-// plugin initialised before and after this one.
+// plugin initialised before and after this one, and Falco 0.38.0 (API 3.5,
+// libs 0.17) and 0.41 (API 3.11).
 var gens = []host.Gen{
 	host.Gen32, host.Gen312,
 	host.Gen312.WithContainerPlugin(host.ContainerPluginFirst),
 	host.Gen312.WithContainerPlugin(host.ContainerPluginAfter),
+	host.Gen35, host.Gen311,
 }
 
 func forGens(t *testing.T, f func(t *testing.T, g host.Gen)) {

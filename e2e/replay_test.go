@@ -59,7 +59,7 @@ func TestFixtureReplay(t *testing.T) {
 		}
 		records = append(records, rs...)
 	}
-	for _, gen := range []host.Gen{host.Gen312, host.Gen32} {
+	for _, gen := range []host.Gen{host.Gen312, host.Gen311, host.Gen32} {
 		t.Run(gen.Name, func(t *testing.T) {
 			replay(t, gen, records)
 		})
