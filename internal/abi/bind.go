@@ -287,7 +287,7 @@ func (t *Tables) addListFields() error {
 	for _, p := range []struct {
 		name string
 		dst  *unsafe.Pointer
-	}{{ArgsField, &t.argsEnc}, {EnvField, &t.envEnc}} {
+	}{{ArgsField, &t.avail.args_enc}, {EnvField, &t.avail.env_enc}} {
 		cs := C.CString(p.name)
 		f := C.ad_add_field(t.in, t.avail.threads, cs, C.ABI_ST_STRING)
 		C.free(unsafe.Pointer(cs))
@@ -296,7 +296,6 @@ func (t *Tables) addListFields() error {
 		}
 		*p.dst = f
 	}
-	t.avail.args_enc, t.avail.env_enc = t.argsEnc, t.envEnc
 	return nil
 }
 
@@ -310,7 +309,6 @@ func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
 	t.missable = t.missableBits()
 	t.need, t.depth = need, min(depth, C.AD_PREFETCH_DEPTH)
 	t.leaders = leaders && need&profile.NeedIDs != 0
-	t.lists = need & (profile.NeedArgs | profile.NeedEnv)
 	t.eventMask = t.mask(need)
 	t.otherMask = t.mask(t.otherNeed()) | 1<<C.AD_M_FLAGS_IF_THREAD
 }

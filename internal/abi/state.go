@@ -436,7 +436,7 @@ func (s *State) cacheFD(tid, fd int64, found bool, o *C.ad_fd_out) *profile.FD {
 // the plugin's own fields, on hosts without sub-tables. It needs a parse
 // call's writer. It reports whether both writes succeeded.
 func (s *State) WriteLists(tid int64, args, env []byte) bool {
-	if s.w == nil || s.r == nil || s.t.argsEnc == nil {
+	if s.w == nil || s.r == nil || s.t.spec.args_enc == nil {
 		return false
 	}
 	na, ne := EncodedLen(args)+2, EncodedLen(env)+2
@@ -452,7 +452,7 @@ func (s *State) WriteLists(tid int64, args, env []byte) bool {
 	encodeInto(buf[na:na+ne], env)
 	s.Crosses++
 	return C.ad_write_strings(s.w, s.r, s.t.spec.threads, C.int64_t(tid),
-		s.t.argsEnc, s.encBuf, s.t.envEnc,
+		s.t.spec.args_enc, s.encBuf, s.t.spec.env_enc,
 		(*C.char)(unsafe.Add(unsafe.Pointer(s.encBuf), na))) != 0
 }
 

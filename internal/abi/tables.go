@@ -59,15 +59,11 @@ var ErrNoTables = errors.New("the host offers no state tables")
 type Tables struct {
 	in    *C.abi_init_tables
 	owner unsafe.Pointer
-	// spec is C memory: what ad_read_thread reads.
-	spec *C.ad_thread_spec
-	// avail holds every accessor found, before Configure narrows spec.
+	// avail holds every accessor found; spec is its copy in C memory,
+	// which the bridge reads (Go memory must not hold it for C).
 	avail C.ad_thread_spec
+	spec  *C.ad_thread_spec
 	gen   Gen
-	// argsEnc and envEnc are the plugin's own list fields (Gen32 only).
-	argsEnc, envEnc unsafe.Pointer
-	// lists are the lists the profiles read (NeedArgs, NeedEnv).
-	lists profile.Need
 	// need is the union of the profiles' needs; eventMask and otherMask
 	// are the members read with the event thread's entry and with any
 	// other entry (see Configure).
