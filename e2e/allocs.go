@@ -54,6 +54,16 @@ func crossings(path string) (func(state uintptr) uint64, error) {
 	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
 }
 
+// fastHits returns a reader of an instance's count of extractions the
+// plugin answered in C, without calling into Go.
+func fastHits(path string) (func(state uintptr) uint64, error) {
+	fn, err := symbol(path, "anomalydetection_fast_hits")
+	if err != nil {
+		return nil, err
+	}
+	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
+}
+
 func hook(path, name string) (func() uint64, error) {
 	fn, err := symbol(path, name)
 	if err != nil {

@@ -98,6 +98,7 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 		tid := loadTree(b, p)
 		allocs := func() uint64 { return 0 }
 		crossed := func() uint64 { return 0 }
+		fast := func() uint64 { return 0 }
 		if prefix == "" {
 			if allocs, err = heapAllocs(lib); err != nil {
 				b.Fatal(err)
@@ -107,8 +108,13 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 				b.Fatal(err)
 			}
 			crossed = func() uint64 { return cross(p.StateHandle()) }
+			// A build from before the C fast path has no such hook;
+			// it can still be measured (AD_PLUGIN_LIB), without this count.
+			if hits, err := fastHits(lib); err == nil {
+				fast = func() uint64 { return hits(p.StateHandle()) }
+			}
 		}
-		counters := benchCounters{allocs, crossed}
+		counters := benchCounters{allocs, crossed, fast}
 		events := []struct {
 			name    string
 			raw     []byte
@@ -162,9 +168,9 @@ func countFields(profs ...int) []string {
 
 // runEvents drives raw through p b.N times, extracting fields; every field
 // must have a value at the end unless optional.
-// benchCounters read the plugin's own counters: heap allocations and
-// calls into the host's table code.
-type benchCounters struct{ allocs, crossings func() uint64 }
+// benchCounters read the plugin's own counters: heap allocations, calls
+// into the host's table code, and extractions answered without Go.
+type benchCounters struct{ allocs, crossings, fast func() uint64 }
 
 func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, optional bool, c benchCounters) {
 	batch, err := p.NewBatch(fields...)
@@ -173,7 +179,7 @@ func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, option
 	}
 	defer batch.Close()
 	num := uint64(1 << 32)
-	before, calls, crossed := c.allocs(), p.Stats().TableCalls, c.crossings()
+	before, calls, crossed, fast := c.allocs(), p.Stats().TableCalls, c.crossings(), c.fast()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		num++
@@ -189,5 +195,6 @@ func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, option
 	}
 	b.ReportMetric(float64(c.allocs()-before)/float64(b.N), "plugin-allocs/op")
 	b.ReportMetric(float64(c.crossings()-crossed)/float64(b.N), "crossings/op")
+	b.ReportMetric(float64(c.fast()-fast)/float64(b.N), "c-extracts/op")
 	b.ReportMetric(float64(p.Stats().TableCalls-calls)/float64(b.N), "table-calls/op")
 }

@@ -1,6 +1,7 @@
 package main
 
-// #include <stdint.h>
+// #cgo CFLAGS: -I${SRCDIR}/../internal/abi
+// #include "handle.h"
 import "C"
 
 import (
@@ -51,6 +52,19 @@ func anomalydetection_crossings(s unsafe.Pointer) (n C.uint64_t) {
 	defer guard("crossings", nil)
 	if inst := lookup(s); inst != nil && inst.state != nil {
 		return C.uint64_t(inst.state.Crosses)
+	}
+	return 0
+}
+
+// anomalydetection_fast_hits returns how many extractions of instance s
+// the C fast path (fast.c) answered without calling into Go. Like the
+// other hooks it is outside the plugin API.
+//
+//export anomalydetection_fast_hits
+func anomalydetection_fast_hits(s unsafe.Pointer) (n C.uint64_t) {
+	defer guard("fast_hits", nil)
+	if inst := lookup(s); inst != nil {
+		return C.uint64_t(inst.h.fast_hits)
 	}
 	return 0
 }

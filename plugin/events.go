@@ -39,6 +39,7 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	if inst.det == nil {
 		return false
 	}
+	inst.unpublish()
 	ev, ok := inst.decode(raw, evtnum)
 	if !ok {
 		return false
@@ -46,6 +47,7 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	inst.begin(reader, writer, ev)
 	defer inst.state.End()
 	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
+	inst.publish(ev, evtnum, raw)
 	return true
 }
 
@@ -85,6 +87,7 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 	if inst.det == nil {
 		return
 	}
+	inst.unpublish()
 	ev, ok := inst.decode(raw, evtnum)
 	if !ok {
 		return
@@ -113,6 +116,7 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 		}
 	}
 	inst.publishStrings(fields)
+	inst.publish(ev, evtnum, raw)
 }
 
 func setResult(f *C.abi_extract_field, p unsafe.Pointer) {

@@ -129,8 +129,11 @@ func plugin_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse
 	return C.ABI_SUCCESS
 }
 
-//export plugin_extract_fields
-func plugin_extract_fields(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_extract_input) (rc C.abi_rc) {
+// plugin_extract_fields itself is C (fast.c): it answers what the last
+// parse already computed for the same event, and calls this for the rest.
+//
+//export ad_go_extract_fields
+func ad_go_extract_fields(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_extract_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
 	inst := lookup(s)
 	defer guard("extract_fields", func(msg string) { rc = inst.failed(msg) })

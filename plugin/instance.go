@@ -4,7 +4,7 @@ package main
 #cgo CFLAGS: -I${SRCDIR}/../internal/abi
 #include <stdlib.h>
 #include <string.h>
-#include "abi.h"
+#include "handle.h"
 */
 import "C"
 
@@ -66,13 +66,14 @@ func guard(where string, onPanic func(msg string)) {
 }
 
 // The state the host gets for an instance is never a Go pointer: it is a
-// small C block holding the instance's slot number and a magic word. It
-// is a real C address, unique while the instance lives, so hosts written
-// in any language (Go included, whose collector rejects fake pointers)
-// can hold it. Slots are reused only after destroy, which the API allows.
+// C block (handle.h) starting with the instance's slot number and a magic
+// word, followed by what the extraction fast path answers from. It is a
+// real C address, unique while the instance lives, so hosts written in
+// any language (Go included, whose collector rejects fake pointers) can
+// hold it. Slots are reused only after destroy, which the API allows.
 const (
 	maxInstances = 256
-	handleMagic  = 0x616e6f6d616c7931 // "anomaly1"
+	handleMagic  = C.AD_HANDLE_MAGIC
 )
 
 var (
@@ -100,12 +101,10 @@ func register(inst *instance) (unsafe.Pointer, error) {
 	defer slotsMu.Unlock()
 	for i := range slots {
 		if slots[i].Load() == nil {
-			h := C.calloc(1, 16)
-			hdr := (*[2]uint64)(h)
-			hdr[0], hdr[1] = uint64(i+1), handleMagic
-			inst.handle = h
+			inst.h = newHandle(i)
+			inst.handle = unsafe.Pointer(inst.h)
 			slots[i].Store(inst)
-			return h, nil
+			return inst.handle, nil
 		}
 	}
 	return nil, errors.New("too many live plugin instances")
@@ -113,16 +112,16 @@ func register(inst *instance) (unsafe.Pointer, error) {
 
 // unregister frees the instance's slot and handle.
 func unregister(inst *instance) {
-	hdr := (*[2]uint64)(inst.handle)
-	slots[hdr[0]-1].Store(nil)
-	hdr[1] = 0
-	C.free(inst.handle)
+	slots[inst.h.slot-1].Store(nil)
+	freeHandle(inst.h)
 }
 
 // instance is one initialised plugin: what init built plus the C memory
 // the host reads results from.
 type instance struct {
 	handle unsafe.Pointer // C memory, see register
+	h      *C.ad_handle   // the same, typed
+	known  []detector.Known
 	det    *detector.Detector
 	tables *abi.Tables
 	state  *abi.State
@@ -202,6 +201,7 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	depth, leaders := det.Walk()
 	tables.Configure(det.Need(), depth, leaders)
 	inst.state = abi.NewState(tables)
+	inst.setupFast()
 	if tables.Gen() == abi.Gen32 {
 		inst.lists = inst.state
 	}

@@ -200,3 +200,6 @@ func (d *Detector) Codes() []uint16 {
 
 // Profiles returns how many profiles are counted.
 func (d *Detector) Profiles() int { return len(d.profiles) }
+
+// Name returns profile i's configured name ("" when it has none).
+func (d *Detector) Name(i int) string { return d.profiles[i].name }

@@ -127,3 +127,38 @@ func (d *Detector) Duration(ev *event.Event, evtnum uint64) uint64 {
 	}
 	return ev.TS - d.firstTS
 }
+
+// Known is what the detector already holds of one profile on the current
+// event, without rendering anything.
+type Known struct {
+	NoValue  bool   // the profile has no value on the event
+	HasCount bool   // Count is the answer of anomaly.count_min_sketch
+	Count    uint64 //
+	Key      []byte // the rendered key, nil when not rendered
+}
+
+// Known reports what profile i already has for event evtnum: what Parse
+// (or an earlier extraction) computed. The plugin publishes it so that
+// later extractions of the same event can be answered without calling
+// into Go. Key is valid until the next call that renders.
+func (d *Detector) Known(i int, ev *event.Event, evtnum uint64) Known {
+	if i < 0 || i >= len(d.profiles) || !event.IsExit(ev.Type) || ev.Type >= event.CodeCount {
+		return Known{NoValue: true}
+	}
+	p := d.profiles[i]
+	if !p.evaluable[ev.Type] {
+		return Known{NoValue: true}
+	}
+	if !d.cached || d.evtnum != evtnum {
+		return Known{}
+	}
+	switch p.state {
+	case stNoValue:
+		return Known{NoValue: true}
+	case stRendered:
+		return Known{Key: p.key}
+	case stEstimated:
+		return Known{HasCount: true, Count: p.est, Key: p.key}
+	}
+	return Known{}
+}

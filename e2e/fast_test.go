@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/host"
+)
+
+// fastConfig has named profiles on exec, file and clone events, and one
+// counted on both exec and file events.
+const fastConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles": [
+  {"name": "spawn", "fields": "%proc.name %proc.pname %proc.cmdline", "event_codes": ["execve"]},
+  {"name": "files", "fields": "%proc.name %proc.aname[2] %fd.name", "event_codes": ["openat"]},
+  {"name": "forks", "fields": "%proc.name %proc.pname", "event_codes": ["clone"]},
+  {"fields": "%proc.name %proc.sname", "event_codes": ["execve", "openat"]}]}}`
+
+// TestFastExtractMatchesGo: after parse, the plugin answers extractions of
+// the same event in C, from what parse computed (plugin/fast.c). Every
+// such answer must equal the Go path's answer for the same event and
+// state. The Go path is reached by extracting under an event number the
+// plugin never parsed, which the fast path never answers.
+func TestFastExtractMatchesGo(t *testing.T) {
+	fields := []string{"anomaly.falco.duration_ns", "anomaly.count_min_sketch"}
+	for _, f := range []string{"anomaly.count_min_sketch", "anomaly.count_min_sketch.profile"} {
+		for _, arg := range []string{"0", "1", "2", "3", "4", "spawn", "files", "forks", "nope"} {
+			fields = append(fields, f+"["+arg+"]")
+		}
+	}
+	events := []struct {
+		name string
+		raw  []byte
+	}{
+		{"execve", event.EncodeExecve(event.ExecEvent{TS: 10, Tid: 2000, Pid: 2000, Ptid: 1000,
+			Exe: "cat", Comm: "cat", Args: []string{"/etc/hosts"}})},
+		{"execve failed", event.EncodeExecve(event.ExecEvent{TS: 20, Tid: 2000, Res: -2, Pid: 2000,
+			Ptid: 1000, Exe: "cat", Comm: "cat"})},
+		{"openat", event.EncodeOpenat(event.FileEvent{TS: 30, Tid: 2000, FD: 3, DirFD: -100,
+			Path: "/etc/passwd"})},
+		{"openat failed", event.EncodeOpenat(event.FileEvent{TS: 40, Tid: 2000, FD: -2, DirFD: -100,
+			Path: "/etc/shadow"})},
+		{"clone parent", event.EncodeClone(event.CloneEvent{TS: 50, Tid: 2000, Res: 2001, Pid: 2000,
+			Ptid: 1000, Comm: "cat"})},
+		{"clone child", event.EncodeClone(event.CloneEvent{TS: 60, Tid: 2001, Res: 0, Pid: 2001,
+			Ptid: 2000, Comm: "cat"})},
+	}
+	forGens(t, func(t *testing.T, g host.Gen) {
+		p := openInit(t, g, fastConfig)
+		defer p.Destroy()
+		hits, err := fastHits(lib)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newProc(t, p, 2000, "cat", "/etc/hosts")
+		newProc(t, p, 2001, "cat")
+		answered := 0
+		for k, ev := range events {
+			num := uint64(100 + k)
+			// Twice, so that counts differ from the first round's.
+			for round := 0; round < 2; round++ {
+				num += 1000 * uint64(round)
+				if err := p.Parse(ev.raw, num); err != nil {
+					t.Fatal(err)
+				}
+				type answer struct {
+					text string
+					ok   bool
+				}
+				fast := make([]answer, len(fields))
+				before := hits(p.StateHandle())
+				for i, f := range fields {
+					fast[i].text, fast[i].ok = extractText(t, p, ev.raw, num, f)
+				}
+				answered += int(hits(p.StateHandle()) - before)
+				before = hits(p.StateHandle())
+				for i, f := range fields {
+					unparsed := num + uint64(i+1)<<32
+					text, ok := extractText(t, p, ev.raw, unparsed, f)
+					if text != fast[i].text || ok != fast[i].ok {
+						t.Errorf("%s, round %d, %s: after parse %q (%v), Go path %q (%v)",
+							ev.name, round, f, fast[i].text, fast[i].ok, text, ok)
+					}
+				}
+				if n := hits(p.StateHandle()) - before; n != 0 {
+					t.Errorf("%s: %d extractions of unparsed events were answered in C", ev.name, n)
+				}
+			}
+		}
+		// Most fields are known after parse; a few (a profile not counted
+		// on the event, but evaluable on it) are always left to Go.
+		if min := len(events) * 2 * len(fields) / 2; answered < min {
+			t.Errorf("the fast path answered %d extractions, want at least %d", answered, min)
+		}
+	})
+}
+
+// TestFastExtractDeclinesOtherEvents: answers belong to one event number.
+// Another number goes to Go, even with the same bytes at the same
+// address (hosts reuse their event buffers), and so does any extraction
+// after a parse that failed.
+func TestFastExtractDeclinesOtherEvents(t *testing.T) {
+	p := openInit(t, host.Gen312, fastConfig)
+	defer p.Destroy()
+	hits, err := fastHits(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newProc(t, p, 2000, "cat", "/etc/hosts")
+	raw := event.EncodeOpenat(event.FileEvent{TS: 30, Tid: 2000, FD: 3, DirFD: -100, Path: "/etc/passwd"})
+	const f = "anomaly.count_min_sketch[files]"
+	check := func(what string, num uint64, wantHit bool, want string) {
+		t.Helper()
+		before := hits(p.StateHandle())
+		got, ok := extractText(t, p, raw, num, f)
+		if !ok || got != want {
+			t.Errorf("%s: %s = %q (%v), want %s", what, f, got, ok, want)
+		}
+		if hit := hits(p.StateHandle()) != before; hit != wantHit {
+			t.Errorf("%s: answered in C = %v, want %v", what, hit, wantHit)
+		}
+	}
+	if err := p.Parse(raw, 7); err != nil {
+		t.Fatal(err)
+	}
+	check("parsed event", 7, true, "1")
+	check("same bytes, next number", 8, false, "1")
+	check("the Go answer, asked again", 8, true, "1")
+
+	// A parse that fails (a parameter longer than the event) unpublishes.
+	bad := event.Encode(31, 2000, event.OpenatX, event.PInt64(3))
+	bad[event.HeaderSize], bad[event.HeaderSize+1] = 0xff, 0xff
+	if err := p.Parse(bad, 9); err == nil {
+		t.Fatal("parse of a truncated openat succeeded")
+	}
+	before := hits(p.StateHandle())
+	extractText(t, p, bad, 9, f)
+	if hits(p.StateHandle()) != before {
+		t.Error("an extraction after a failed parse was answered in C")
+	}
+}

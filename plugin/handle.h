@@ -1,0 +1,66 @@
+#ifndef AD_HANDLE_H
+#define AD_HANDLE_H
+
+#include <stdint.h>
+
+#include "abi.h"
+
+/*
+ * The state the host holds for an instance (ss_plugin_t*). It is C memory,
+ * so that the extraction fast path (fast.c) can answer from it without
+ * entering Go. Go owns every pointer in it and writes it only during its
+ * own calls; the host calls one instance from one thread at a time, so C
+ * and Go never touch it concurrently.
+ */
+#define AD_HANDLE_MAGIC 0x616e6f6d616c7931ULL /* "anomaly1" */
+
+/* The anomaly.* field ids: the order of plugin_get_fields. */
+enum { AD_FIELD_COUNT = 0, AD_FIELD_PROFILE = 1, AD_FIELD_DURATION = 2 };
+
+/* What the last Go call knew of one profile on the handle's event. */
+enum {
+	AD_KNOWN_NOTHING = 0, /* ask Go */
+	AD_KNOWN_NONE = 1,    /* no value */
+	AD_KNOWN_KEY = 2,     /* text is set; the count is not known */
+	AD_KNOWN_COUNT = 3,   /* text and count are set */
+};
+
+typedef struct ad_known {
+	uint32_t what;    /* AD_KNOWN_* */
+	uint32_t text_len;
+	uint64_t count;
+	const char *text; /* display text, NUL-terminated, in text_area */
+	const char *name; /* the profile's name, NULL when it has none */
+} ad_known;
+
+typedef struct ad_handle {
+	uint64_t slot;  /* instance slot + 1; 0 once destroyed */
+	uint64_t magic; /* AD_HANDLE_MAGIC while the instance lives */
+
+	/* The event the answers below belong to; valid is 0 while Go works
+	 * on an event, or when nothing is published. */
+	uint32_t valid;
+	uint32_t evlen;
+	uint64_t evtnum;
+	const abi_event *evt;
+	uint64_t duration;
+
+	uint32_t nprof;
+	ad_known *known; /* nprof entries */
+	char *text_area; /* the known texts, written by Go */
+	uint32_t text_cap;
+
+	/* The fast path's results: valid until the next extraction. */
+	uint64_t res_u64;
+	const char *res_str;
+	char *str_area;
+	uint32_t str_cap;
+
+	/* Fast-path answers so far (tests and benchmarks read it). */
+	uint64_t fast_hits;
+} ad_handle;
+
+/* ad_handle_free frees what the fast path allocated in h. */
+void ad_handle_free(ad_handle *h);
+
+#endif
