@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
@@ -137,4 +138,85 @@ func TestFastExtractDeclinesOtherEvents(t *testing.T) {
 	if hits(p.StateHandle()) != before {
 		t.Error("an extraction after a failed parse was answered in C")
 	}
+}
+
+// prefixConfig counts a file profile whose process fields the plugin
+// keeps per thread between events (the prefix cache).
+const prefixConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles": [
+  {"fields": "%proc.name %proc.pname %proc.aname[2] %fd.name", "event_codes": ["openat"]}]}}`
+
+// TestPrefixCacheFollowsStateEvents: the plugin keeps the rendering of a
+// thread's process fields between its file events, and renders them
+// again after any event that may change the threads table, as libsinsp's
+// own parsers apply those events before the plugin sees them. Each
+// state event below is one the plugin parses in C only (it counts none
+// of them). Changes that reach the table without an event (libsinsp's
+// /proc scans) show after at most a second of event time.
+func TestPrefixCacheFollowsStateEvents(t *testing.T) {
+	stateEvents := []struct {
+		name string
+		raw  func(ts uint64) []byte
+	}{
+		{"execve", func(ts uint64) []byte {
+			return event.EncodeExecve(event.ExecEvent{TS: ts, Tid: 1000, Pid: 1000, Ptid: 500, Exe: "x", Comm: "x"})
+		}},
+		{"clone", func(ts uint64) []byte {
+			return event.EncodeClone(event.CloneEvent{TS: ts, Tid: 1000, Res: 4000, Pid: 1000, Ptid: 500, Comm: "x"})
+		}},
+		{"procexit", func(ts uint64) []byte { return event.Encode(ts, 4000, event.ProcExitE, event.PInt64(0)) }},
+		{"setsid", func(ts uint64) []byte { return event.Encode(ts, 1000, 275, event.PInt64(1000)) }},
+		{"chdir", func(ts uint64) []byte {
+			return event.Encode(ts, 1000, event.ChdirX, event.PInt64(0), event.PString("/"))
+		}},
+		{"async", func(ts uint64) []byte {
+			return event.Encode(ts, 0, event.AsyncEventE, event.PUint32(1), event.PString("container"))
+		}},
+	}
+	forGens(t, func(t *testing.T, g host.Gen) {
+		p := openInit(t, g, prefixConfig)
+		defer p.Destroy()
+		newProc(t, p, 2000, "cat")
+		num, ts := uint64(0), uint64(1000)
+		text := func() string {
+			t.Helper()
+			num++
+			ts++
+			raw := event.EncodeOpenat(event.FileEvent{TS: ts, Tid: 2000, FD: 3, DirFD: -100, Path: "/etc/hosts"})
+			if err := p.Parse(raw, num); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := extractText(t, p, raw, num, "anomaly.count_min_sketch.profile")
+			return got
+		}
+		rename := func(comm string) {
+			t.Helper()
+			if err := p.Threads().Set(1000, "comm", comm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := text(); got != "cat bash sshd /etc/hosts" {
+			t.Fatalf("first render %q", got)
+		}
+		for i, se := range stateEvents {
+			comm := fmt.Sprintf("sh%d", i)
+			rename(comm)
+			num++
+			ts++
+			if err := p.Parse(se.raw(ts), num); err != nil {
+				t.Fatalf("%s: %v", se.name, err)
+			}
+			if got, want := text(), "cat "+comm+" sshd /etc/hosts"; got != want {
+				t.Errorf("after %s: %q, want %q", se.name, got, want)
+			}
+		}
+		// A change without any event shows once the rendering expires.
+		rename("fish")
+		if got := text(); got != "cat sh5 sshd /etc/hosts" {
+			t.Errorf("within the second: %q, want the kept rendering", got)
+		}
+		ts += 1e9
+		if got := text(); got != "cat fish sshd /etc/hosts" {
+			t.Errorf("a second later: %q, want the table's", got)
+		}
+	})
 }

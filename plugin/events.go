@@ -3,7 +3,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../internal/abi
 #include <stdlib.h>
-#include "abi.h"
+#include "handle.h"
 */
 import "C"
 
@@ -44,7 +44,7 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	if !ok {
 		return false
 	}
-	inst.begin(reader, writer, ev)
+	inst.begin(reader, writer, ev, evtnum)
 	defer inst.state.End()
 	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
 	inst.publish(ev, evtnum, raw)
@@ -66,7 +66,7 @@ func execArgs(ev *event.Event) ([]byte, bool) {
 }
 
 // begin starts a plugin call on the state.
-func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event) {
+func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event, evtnum uint64) {
 	inst.state.Begin(reader, writer, ev.Tid)
 	if inst.hasArgs {
 		inst.state.HintArgs(ev.Tid, inst.args)
@@ -74,7 +74,13 @@ func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event) {
 	if inst.hasFD {
 		inst.state.HintFD(inst.fd)
 	}
-	inst.det.Begin()
+	if inst.caches {
+		h := inst.h
+		changed := h.changed_valid != 0 && uint64(h.changed_evtnum) == evtnum
+		inst.det.BeginEpoch(uint64(h.epoch), !changed)
+	} else {
+		inst.det.Begin()
+	}
 }
 
 // extract answers each requested field. libsinsp asks for one field per
@@ -93,7 +99,7 @@ func (inst *instance) extract(raw []byte, evtnum uint64, reader unsafe.Pointer, 
 		return
 	}
 	inst.grow(len(fields))
-	inst.begin(reader, nil, ev)
+	inst.begin(reader, nil, ev, evtnum)
 	defer inst.state.End()
 
 	inst.scratch, inst.offsets = inst.scratch[:0], inst.offsets[:0]

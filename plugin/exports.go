@@ -110,11 +110,14 @@ func plugin_get_extract_event_types(n *C.uint32_t, s unsafe.Pointer) *C.uint16_t
 //export plugin_get_parse_event_types
 func plugin_get_parse_event_types(n *C.uint32_t, s unsafe.Pointer) *C.uint16_t {
 	defer guard("get_parse_event_types", nil)
-	return (*C.uint16_t)(eventTypes(s, (*uint32)(unsafe.Pointer(n))))
+	return (*C.uint16_t)(parseTypes(s, (*uint32)(unsafe.Pointer(n))))
 }
 
-//export plugin_parse_event
-func plugin_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse_input) (rc C.abi_rc) {
+// plugin_parse_event itself is C (fast.c): it notes the events that change
+// the threads table, and calls this for the codes the profiles count.
+//
+//export ad_go_parse_event
+func ad_go_parse_event(s unsafe.Pointer, ev *C.abi_event_input, in *C.abi_parse_input) (rc C.abi_rc) {
 	rc = C.ABI_FAILURE
 	inst := lookup(s)
 	defer guard("parse_event", func(msg string) { rc = inst.failed(msg) })

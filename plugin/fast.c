@@ -130,8 +130,36 @@ abi_rc plugin_extract_fields(void *s, const abi_event_input *ev,
 				    (abi_extract_input *)in);
 }
 
+/*
+ * plugin_parse_event notes the events that may change the threads table
+ * (a new epoch for the prefix cache) and hands to Go only the codes a
+ * profile counts: the other subscribed codes are there for the notes
+ * alone and cost no call into Go.
+ */
+abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
+			  const abi_parse_input *in)
+{
+	ad_handle *h = s;
+	if (h != NULL && h->magic == AD_HANDLE_MAGIC && ev != NULL &&
+	    ev->evt != NULL && h->route != NULL && ev->evt->type < h->nroute) {
+		uint8_t r = h->route[ev->evt->type];
+		if (r & AD_ROUTE_STATE) {
+			h->epoch++;
+			h->changed_evtnum = ev->evtnum;
+			h->changed_valid = 1;
+		}
+		if (!(r & AD_ROUTE_GO))
+			return ABI_SUCCESS;
+	}
+	return ad_go_parse_event(s, (abi_event_input *)ev,
+				 (abi_parse_input *)in);
+}
+
 void ad_handle_free(ad_handle *h)
 {
+	free(h->route);
+	h->route = NULL;
+	h->nroute = 0;
 	free(h->known);
 	free(h->text_area);
 	free(h->str_area);

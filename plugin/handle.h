@@ -58,7 +58,23 @@ typedef struct ad_handle {
 
 	/* Fast-path answers so far (tests and benchmarks read it). */
 	uint64_t fast_hits;
+
+	/* Parse routing, per event code below nroute (AD_ROUTE_* bits);
+	 * codes at or above nroute go to Go. */
+	uint8_t *route;
+	uint32_t nroute;
+	/* Events that may change the threads table (AD_ROUTE_STATE) parsed
+	 * so far, and the number of the last one: the detector's prefix
+	 * cache is valid within one epoch. */
+	uint32_t changed_valid;
+	uint64_t epoch;
+	uint64_t changed_evtnum;
 } ad_handle;
+
+enum {
+	AD_ROUTE_GO = 1,    /* parse in Go: a profile counts this code */
+	AD_ROUTE_STATE = 2, /* the code may change the threads table */
+};
 
 /* ad_handle_free frees what the fast path allocated in h. */
 void ad_handle_free(ad_handle *h);

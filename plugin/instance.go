@@ -143,8 +143,11 @@ type instance struct {
 	hasArgs bool
 	fd      int64
 	hasFD   bool
-	types   *C.uint16_t
+	types   *C.uint16_t // extraction subscriptions
 	ntypes  uint32
+	ptypes  *C.uint16_t // parse subscriptions
+	nptypes uint32
+	caches  bool // the detector keeps prefix renderings (BeginEpoch)
 
 	// Extraction results: one slot per field of the current call.
 	resU64  *C.uint64_t
@@ -205,7 +208,8 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	if tables.Gen() == abi.Gen32 {
 		inst.lists = inst.state
 	}
-	inst.setTypes(det.Codes())
+	inst.caches = det.Caches()
+	inst.setTypes(det.Codes(), inst.caches)
 	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
 	return nil
 }
@@ -215,13 +219,48 @@ func (inst *instance) init(in unsafe.Pointer) error {
 // list would mean "every event" to the host.
 const noEvents = 322
 
-func (inst *instance) setTypes(codes []uint16) {
+func (inst *instance) setTypes(codes []uint16, state bool) {
 	if len(codes) == 0 {
 		codes = []uint16{noEvents}
 	}
-	inst.types = (*C.uint16_t)(C.malloc(C.size_t(2 * len(codes))))
-	copy(unsafe.Slice((*uint16)(unsafe.Pointer(inst.types)), len(codes)), codes)
-	inst.ntypes = uint32(len(codes))
+	inst.types, inst.ntypes = cCodes(codes)
+	route := make([]uint8, event.CodeCount)
+	for _, c := range codes {
+		if c < event.CodeCount {
+			route[c] |= C.AD_ROUTE_GO
+		}
+	}
+	parse := codes
+	if state {
+		// The codes that change the threads table are parsed too, in C
+		// only (fast.c), to keep the prefix cache's epoch.
+		for _, c := range event.StateCodes() {
+			route[c] |= C.AD_ROUTE_STATE
+		}
+		parse = nil
+		for c, r := range route {
+			if r != 0 {
+				parse = append(parse, uint16(c))
+			}
+		}
+		for _, c := range codes {
+			if c >= event.CodeCount {
+				parse = append(parse, c)
+			}
+		}
+	}
+	inst.ptypes, inst.nptypes = cCodes(parse)
+	h := inst.h
+	h.route = (*C.uint8_t)(C.malloc(C.size_t(len(route))))
+	copy(unsafe.Slice((*uint8)(unsafe.Pointer(h.route)), len(route)), route)
+	h.nroute = C.uint32_t(len(route))
+}
+
+// cCodes copies codes to C memory.
+func cCodes(codes []uint16) (*C.uint16_t, uint32) {
+	p := (*C.uint16_t)(C.malloc(C.size_t(2 * max(len(codes), 1))))
+	copy(unsafe.Slice((*uint16)(unsafe.Pointer(p)), len(codes)), codes)
+	return p, uint32(len(codes))
 }
 
 func eventTypes(h unsafe.Pointer, n *uint32) unsafe.Pointer {
@@ -232,6 +271,16 @@ func eventTypes(h unsafe.Pointer, n *uint32) unsafe.Pointer {
 	}
 	*n = inst.ntypes
 	return unsafe.Pointer(inst.types)
+}
+
+func parseTypes(h unsafe.Pointer, n *uint32) unsafe.Pointer {
+	*n = 0
+	inst := lookup(h)
+	if inst == nil || inst.ptypes == nil {
+		return nil
+	}
+	*n = inst.nptypes
+	return unsafe.Pointer(inst.ptypes)
 }
 
 func (inst *instance) setError(err error) {
@@ -282,11 +331,13 @@ func (inst *instance) release() {
 		inst.tables.Close()
 	}
 	C.free(unsafe.Pointer(inst.types))
+	C.free(unsafe.Pointer(inst.ptypes))
 	C.free(unsafe.Pointer(inst.resU64))
 	C.free(unsafe.Pointer(inst.resStr))
 	C.free(unsafe.Pointer(inst.strArea))
 	inst.state, inst.tables, inst.det, inst.lists = nil, nil, nil, nil
 	inst.types, inst.resU64, inst.resStr, inst.strArea = nil, nil, nil, nil
+	inst.ptypes = nil
 }
 
 // eventBytes views the host's event as bytes, len taken from its header.

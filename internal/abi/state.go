@@ -59,6 +59,13 @@ type State struct {
 	hintFD   int64
 	fdHinted bool
 
+	// narrow: this call reads the event thread with narrowNeed only, and
+	// walks nothing ahead (see Narrow).
+	narrow     bool
+	narrowNeed profile.Need
+	narrowMask uint64 // t.mask(narrowNeed), kept across calls
+	narrowSet  bool
+
 	encBuf *C.char
 	encCap int
 	// Crosses counts the Go-to-C calls the State made since it was
@@ -102,7 +109,7 @@ func (s *State) Close() {
 // abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil. evTid is the
 // event's thread, whose entry is read with every member the profiles use.
 func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
-	s.evTid, s.prefetched, s.fdHinted = evTid, false, false
+	s.evTid, s.prefetched, s.fdHinted, s.narrow = evTid, false, false, false
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
 	s.n, s.nfd = 0, 0
@@ -123,6 +130,18 @@ func (s *State) HintArgs(tid int64, args []byte) {
 // State then reads it together with the thread's entry.
 func (s *State) HintFD(fd int64) {
 	s.hintFD, s.fdHinted = fd, s.t.avail.fds != nil
+}
+
+// Narrow says that this call's profiles render only fields that read
+// need of the event thread (the rest of their keys is known): the event
+// thread is then read with those members only, and no ancestor or leader
+// is fetched ahead. Anything else a rendering reads is still loaded on
+// demand. Call it before the first read of the call.
+func (s *State) Narrow(need profile.Need) {
+	if !s.narrowSet || need != s.narrowNeed {
+		s.narrowNeed, s.narrowMask, s.narrowSet = need, s.t.mask(need), true
+	}
+	s.narrow = true
 }
 
 // End forgets everything read during the call.
@@ -147,7 +166,8 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 			return s.cache[i], s.cache[i].Missing&missingEntry == 0
 		}
 	}
-	if tid == s.evTid && !s.prefetched && s.r != nil && (s.t.prefetch() || s.fdHinted) {
+	ahead := s.t.prefetch() && !s.narrow
+	if tid == s.evTid && !s.prefetched && s.r != nil && (ahead || s.fdHinted) {
 		if th := s.prefetch(); th != nil {
 			return th, th.Missing&missingEntry == 0
 		}
@@ -155,7 +175,7 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 	th := s.next()
 	need, mask := s.t.otherNeed(), s.t.otherMask
 	if tid == s.evTid {
-		need, mask = s.t.need, s.t.eventMask
+		need, mask = s.eventNeed()
 	}
 	if s.r == nil || !s.read(tid, mask) {
 		*th = profile.Thread{Tid: tid, Missing: missingEntry}
@@ -179,9 +199,14 @@ func (s *State) prefetch() *profile.Thread {
 	s.prefetched = true
 	s.Crosses++
 	s.pf.fd, s.pf.want_fd = C.int64_t(s.hintFD), cbool(s.fdHinted)
+	depth, leaders := s.t.depth, s.t.leaders
+	evNeed, evMask := s.eventNeed()
+	if s.narrow {
+		depth, leaders = 0, false
+	}
 	n := int(C.ad_prefetch_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
-		C.int64_t(s.evTid), C.int(s.t.depth), cbool(s.t.leaders),
-		C.uint64_t(s.t.eventMask), C.uint64_t(s.t.otherMask), u(unsafe.Pointer(s.pf))))
+		C.int64_t(s.evTid), C.int(depth), cbool(leaders),
+		C.uint64_t(evMask), C.uint64_t(s.t.otherMask), u(unsafe.Pointer(s.pf))))
 	var ev *profile.Thread
 	for i := 0; i < n; i++ {
 		tid := int64(s.pf.tids[i])
@@ -190,7 +215,7 @@ func (s *State) prefetch() *profile.Thread {
 		}
 		need := s.t.otherNeed()
 		if tid == s.evTid {
-			need = s.t.need
+			need = evNeed
 		}
 		th := s.next()
 		s.fill(th, tid, need, uint64(s.pf.masks[i]), &s.pf.outs[i])
@@ -206,6 +231,15 @@ func (s *State) prefetch() *profile.Thread {
 		s.cacheFD(ev.Tid, s.hintFD, s.pf.fd_found != 0, &s.pf.fdout)
 	}
 	return ev
+}
+
+// eventNeed is what the event thread is read with first: what the
+// profiles use, or less in a narrow call.
+func (s *State) eventNeed() (profile.Need, uint64) {
+	if s.narrow {
+		return s.narrowNeed, s.narrowMask
+	}
+	return s.t.need, s.t.eventMask
 }
 
 func (s *State) cached(tid int64) bool {

@@ -43,6 +43,10 @@ type Detector struct {
 	cached bool
 	// ctxReady says the Ctx was reset for the current plugin call.
 	ctxReady bool
+	// The prefix cache's view of the threads table (see BeginEpoch).
+	epochOK bool
+	fill    bool
+	epoch   uint64
 
 	firstTS uint64
 	started bool
@@ -65,6 +69,11 @@ type prof struct {
 	key   []byte
 	hash  uint64
 	est   uint64
+
+	// The prefix cache (prefix.go): nil when the profile keeps none.
+	stateOnly int
+	tailNeeds profile.Need
+	slots     *[prefixSlots]prefixSlot
 }
 
 type state uint8
@@ -143,6 +152,7 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 		p.counted[c] = true
 		d.byCode[c] = append(d.byCode[c], i)
 	}
+	p.setupPrefix(cp.EventCodes)
 	d.need |= plan.Needs()
 	depth, leaders := plan.Depth()
 	d.depth, d.leaders = max(d.depth, depth), d.leaders || leaders

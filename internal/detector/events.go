@@ -12,6 +12,9 @@ type Stats struct {
 	Skipped  uint64 // exit events of a profile's code not counted (failed exec, clone parent)
 	Resets   uint64 // sketch resets by reset_timer_ms
 	Rendered uint64 // profile renders (each at most once per event and profile)
+	// PrefixHits counts renders that took their leading fields from the
+	// prefix cache.
+	PrefixHits uint64
 }
 
 // Stats returns the running totals.
@@ -19,7 +22,7 @@ func (d *Detector) Stats() Stats { return d.stats }
 
 // Begin starts a plugin call: st is valid until the call returns, so the
 // profile context must be reset before it renders anything in this call.
-func (d *Detector) Begin() { d.ctxReady = false }
+func (d *Detector) Begin() { d.ctxReady, d.epochOK = false, false }
 
 // Parse counts the profiles configured for ev's code. evtnum identifies
 // the event (libsinsp's event number); extractions of the same event reuse
@@ -41,6 +44,7 @@ func (d *Detector) Parse(ev *event.Event, evtnum uint64, st profile.State, lists
 		d.stats.Skipped += uint64(len(counted))
 		return
 	}
+	d.narrowFor(ev, counted, st)
 	for _, i := range counted {
 		p := d.profiles[i]
 		if !d.render(p, ev, st) {
@@ -132,13 +136,17 @@ func (d *Detector) render(p *prof, ev *event.Event, st profile.State) bool {
 		p.state = stNoValue
 		return false
 	}
-	if !d.ctxReady {
-		d.ctx.Reset(ev, st)
-		d.ctxReady = true
-	}
-	p.key = p.plan.Render(p.key[:0], d.ctx)
+	d.renderKey(p, ev, st)
 	p.hash = p.sk.Hash(p.key)
 	p.state = stRendered
 	d.stats.Rendered++
 	return true
+}
+
+// ready resets the profile context for the current call, once.
+func (d *Detector) ready(ev *event.Event, st profile.State) {
+	if !d.ctxReady {
+		d.ctx.Reset(ev, st)
+		d.ctxReady = true
+	}
 }

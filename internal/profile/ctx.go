@@ -46,6 +46,7 @@ type Ctx struct {
 
 	ev      event.Event
 	lookups int
+	missed  int
 	// need is what the field being rendered reads (its Needs).
 	need Need
 
@@ -83,6 +84,11 @@ func (c *Ctx) Reset(ev *event.Event, st State) {
 // table read for the plugin.
 func (c *Ctx) Lookups() int { return c.lookups }
 
+// Missed returns how many of those lookups found no entry. A rendering
+// that met a missing entry may change without any event (libsinsp adds
+// entries it learns of from /proc), so it is not worth keeping.
+func (c *Ctx) Missed() int { return c.missed }
+
 // lookup returns the entry for tid, or nil. Answers are remembered for
 // the event, misses included. tids below 1 are never looked up: the
 // kernel never assigns them, and libsinsp uses 0 and -1 for "no parent".
@@ -92,6 +98,9 @@ func (c *Ctx) lookup(tid int64) *Thread {
 	}
 	for i := 0; i < c.nmemo; i++ {
 		if c.memo[i].tid == tid {
+			if c.memo[i].t == nil {
+				c.missed++
+			}
 			return c.memo[i].t
 		}
 	}
@@ -99,6 +108,7 @@ func (c *Ctx) lookup(tid int64) *Thread {
 	t, ok := c.St.Thread(tid)
 	if !ok {
 		t = nil
+		c.missed++
 	}
 	if c.nmemo < memoSize {
 		c.memo[c.nmemo] = memoEntry{tid: tid, t: t}

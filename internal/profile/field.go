@@ -54,6 +54,10 @@ type Field struct {
 	EventNeeds Need
 	// Walk says which other entries the field reads.
 	Walk Walk
+	// FromEvent says the value comes from the event itself (its type,
+	// tid or parameters), not from the threads table alone. Fields with
+	// an Events restriction are taken to read the event too.
+	FromEvent bool
 	// Eval appends the field's text rendering (libsinsp's plain-text
 	// format) to dst. It returns false when libsinsp gives no value
 	// (<NA>); dst is then returned unchanged.

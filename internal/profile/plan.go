@@ -59,6 +59,10 @@ type Plan struct {
 	depth   int
 	leaders bool
 	fd      bool
+	// stateOnly is how many leading items render from the threads table
+	// alone; tailNeeds what the other items read of the event thread.
+	stateOnly int
+	tailNeeds Need
 }
 
 // Compile parses a behavior-profile fields string such as
@@ -83,8 +87,32 @@ func Compile(fields string) (*Plan, error) {
 		p.needs |= it.f.Needs | it.f.EventNeeds
 		p.noteWalk(it)
 	}
+	for p.stateOnly < len(p.items) && !p.items[p.stateOnly].fromEvent() {
+		p.stateOnly++
+	}
+	for _, it := range p.items[p.stateOnly:] {
+		p.tailNeeds |= it.f.Needs | it.f.EventNeeds
+	}
 	return p, nil
 }
+
+// fromEvent reports whether the item's value depends on the event and
+// not only on the threads table: the fields that say so, the fields
+// restricted to some events, and the fd fields (which read the event's
+// fd and parameters).
+func (it *item) fromEvent() bool {
+	return it.f.FromEvent || it.f.Events != nil || isFDField(it.f.Name)
+}
+
+func isFDField(name string) bool {
+	return strings.HasPrefix(name, "fd.") || strings.HasPrefix(name, "custom.fd.")
+}
+
+// StateOnly returns how many leading fields of p render from the threads
+// table alone, so that their rendering holds as long as the table does
+// (see RenderFrom), and what the remaining fields read of the event
+// thread's entry.
+func (p *Plan) StateOnly() (n int, tail Need) { return p.stateOnly, p.tailNeeds }
 
 // UsesFD reports whether the plan has fd fields, which read the event's
 // fd from the thread's fd table.
@@ -93,7 +121,7 @@ func (p *Plan) UsesFD() bool { return p.fd }
 // noteWalk records how far up the tree the plan reads, and whether it
 // reads the fd table.
 func (p *Plan) noteWalk(it item) {
-	if strings.HasPrefix(it.f.Name, "fd.") || strings.HasPrefix(it.f.Name, "custom.fd.") {
+	if isFDField(it.f.Name) {
 		p.fd = true
 	}
 	switch it.f.Walk {
@@ -236,7 +264,20 @@ func (p *Plan) CheckEvent(code uint16) error {
 // is unambiguous; a field without a value leaves its slot empty. Render
 // does not allocate beyond growing dst.
 func (p *Plan) Render(dst []byte, c *Ctx) []byte {
-	for i := range p.items {
+	return p.RenderFrom(dst, 0, c)
+}
+
+// RenderFrom appends the key from field from on, as Render would after
+// rendering the fields before it into dst: Render(dst) equals
+// RenderFrom(Render(dst) cut after field from-1, from).
+func (p *Plan) RenderFrom(dst []byte, from int, c *Ctx) []byte {
+	return p.RenderRange(dst, from, len(p.items), c)
+}
+
+// RenderRange appends fields from to to-1 of the key, each but the first
+// field of the plan preceded by its NUL separator.
+func (p *Plan) RenderRange(dst []byte, from, to int, c *Ctx) []byte {
+	for i := from; i < to; i++ {
 		if i > 0 {
 			dst = append(dst, 0)
 		}

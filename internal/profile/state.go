@@ -138,3 +138,11 @@ type State interface {
 	// Without it, fd fields are derived from the event parameters.
 	HasFDTable() bool
 }
+
+// A Narrower is a State that can read less of the event thread for the
+// current call: Narrow(need) says the renderings will read only need of
+// it (the rest of their keys being known already), and nothing of other
+// entries but what they look up. Members read later load on demand.
+type Narrower interface {
+	Narrow(need Need)
+}

@@ -5,7 +5,7 @@ import "github.com/falco-anomalydetection/anomalydetection/internal/event"
 // threadFields are the remaining fields of the event thread and of the
 // event itself.
 var threadFields = []Field{
-	{Name: "thread.tid", Eval: evalTid,
+	{Name: "thread.tid", FromEvent: true, Eval: evalTid,
 		Desc: "Thread id of the event, from the event header."},
 	{Name: "user.uid", Needs: NeedUID, Eval: read(self, id32(uidOf, MissingUID)),
 		Desc: "Effective user id of the thread."},
@@ -17,7 +17,7 @@ var threadFields = []Field{
 	{Name: "container.id", Needs: NeedContainerID,
 		Eval: read(self, containerID),
 		Desc: "Container id of the thread, \"host\" outside containers."},
-	{Name: "evt.type", Eval: evalType,
+	{Name: "evt.type", FromEvent: true, Eval: evalType,
 		Desc: "Event type name, such as execve or openat."},
 }
 
