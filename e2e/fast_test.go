@@ -146,12 +146,14 @@ const prefixConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles"
   {"fields": "%proc.name %proc.pname %proc.aname[2] %fd.name", "event_codes": ["openat"]}]}}`
 
 // TestPrefixCacheFollowsStateEvents: the plugin keeps the rendering of a
-// thread's process fields between its file events, and renders them
-// again after any event that may change the threads table, as libsinsp's
-// own parsers apply those events before the plugin sees them. Each
-// state event below is one the plugin parses in C only (it counts none
-// of them). Changes that reach the table without an event (libsinsp's
-// /proc scans) show after at most a second of event time.
+// thread's process fields between its file events (the prefix cache), and
+// the entries of its ancestors (the entry cache), and reads them again
+// after the events that may change them, which libsinsp's own parsers
+// apply before the plugin sees them: an event of bash (renamed in the
+// table) makes its new name show, as does sshd's exit, after which
+// libsinsp reparents bash. The plugin parses these events in C only (it
+// counts none of them). Changes that reach the table without an event
+// (libsinsp's /proc scans) show after at most a second of event time.
 func TestPrefixCacheFollowsStateEvents(t *testing.T) {
 	stateEvents := []struct {
 		name string
@@ -163,7 +165,6 @@ func TestPrefixCacheFollowsStateEvents(t *testing.T) {
 		{"clone", func(ts uint64) []byte {
 			return event.EncodeClone(event.CloneEvent{TS: ts, Tid: 1000, Res: 4000, Pid: 1000, Ptid: 500, Comm: "x"})
 		}},
-		{"procexit", func(ts uint64) []byte { return event.Encode(ts, 4000, event.ProcExitE, event.PInt64(0)) }},
 		{"setsid", func(ts uint64) []byte { return event.Encode(ts, 1000, 275, event.PInt64(1000)) }},
 		{"chdir", func(ts uint64) []byte {
 			return event.Encode(ts, 1000, event.ChdirX, event.PInt64(0), event.PString("/"))
@@ -209,13 +210,26 @@ func TestPrefixCacheFollowsStateEvents(t *testing.T) {
 				t.Errorf("after %s: %q, want %q", se.name, got, want)
 			}
 		}
+		// sshd exits: libsinsp removes it and gives bash to systemd.
+		if err := p.Threads().Set(1000, "ptid", int64(1)); err != nil {
+			t.Fatal(err)
+		}
+		p.Threads().Delete(500)
+		num++
+		ts++
+		if err := p.Parse(event.Encode(ts, 500, event.ProcExitE, event.PInt64(0)), num); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := text(), "cat sh4 systemd /etc/hosts"; got != want {
+			t.Errorf("after sshd's procexit: %q, want %q", got, want)
+		}
 		// A change without any event shows once the rendering expires.
 		rename("fish")
-		if got := text(); got != "cat sh5 sshd /etc/hosts" {
+		if got := text(); got != "cat sh4 systemd /etc/hosts" {
 			t.Errorf("within the second: %q, want the kept rendering", got)
 		}
 		ts += 1e9
-		if got := text(); got != "cat fish sshd /etc/hosts" {
+		if got := text(); got != "cat fish systemd /etc/hosts" {
 			t.Errorf("a second later: %q, want the table's", got)
 		}
 	})

@@ -108,9 +108,10 @@ func TestSubscriptions(t *testing.T) {
 			t.Errorf("seed config subscribes to %s", got)
 		}
 		p.Destroy()
-		// Profiles counted only on events that change state keep nothing.
+		// Profiles that read no other entry than the event thread's, counted
+		// only on events that change state, keep nothing between events.
 		p = openInit(t, g, `{"count_min_sketch": {"enabled": true, "behavior_profiles": [
-			{"fields": "%proc.name %proc.pname", "event_codes": ["execve", "clone"]}]}}`)
+			{"fields": "%proc.name %proc.exepath", "event_codes": ["execve", "clone"]}]}}`)
 		if got := fmt.Sprint(p.ParseTypes(), p.ExtractTypes()); got != "[223 293] [223 293]" {
 			t.Errorf("exec and clone profile subscribes to %s", got)
 		}

@@ -67,7 +67,7 @@ func execArgs(ev *event.Event) ([]byte, bool) {
 
 // begin starts a plugin call on the state.
 func (inst *instance) begin(reader, writer unsafe.Pointer, ev *event.Event, evtnum uint64) {
-	inst.state.Begin(reader, writer, ev.Tid)
+	inst.state.Begin(reader, writer, ev.Tid, ev.TS)
 	if inst.hasArgs {
 		inst.state.HintArgs(ev.Tid, inst.args)
 	}

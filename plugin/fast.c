@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge.h"
 #include "handle.h"
 #include "_cgo_export.h"
 
@@ -130,6 +131,44 @@ abi_rc plugin_extract_fields(void *s, const abi_event_input *ev,
 				    (abi_extract_input *)in);
 }
 
+/* clone_result returns the first parameter of a clone exit (the new
+ * thread's tid on the parent's side), or 0 when the event is too short. */
+static int64_t clone_result(const abi_event *e)
+{
+	const uint8_t *p = (const uint8_t *)e;
+	uint32_t hdr = sizeof(abi_event);
+	if (e->nparams == 0 ||
+	    (uint64_t)e->len < hdr + 2 * (uint64_t)e->nparams + 8)
+		return 0;
+	uint16_t l0;
+	memcpy(&l0, p + hdr, 2);
+	if (l0 != 8)
+		return 0;
+	int64_t res;
+	memcpy(&res, p + hdr + 2 * e->nparams, 8);
+	return res;
+}
+
+/* forget drops from the entry cache what a state event may change: its
+ * thread's entry, and the new thread's of a clone (both with the entries
+ * whose parent or process they are), or everything. */
+static void forget(ad_handle *h, const abi_event *e, uint8_t route)
+{
+	ad_ecache *c = h->ecache;
+	if (c == NULL)
+		return;
+	if (route & AD_ROUTE_CLEAR) {
+		ad_ecache_clear(c);
+		return;
+	}
+	ad_ecache_forget(c, (int64_t)e->tid);
+	if (route & AD_ROUTE_CLONE) {
+		int64_t child = clone_result(e);
+		if (child > 0)
+			ad_ecache_forget(c, child);
+	}
+}
+
 /*
  * plugin_parse_event notes the events that may change the threads table
  * (a new epoch for the prefix cache) and hands to Go only the codes a
@@ -147,6 +186,7 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 			h->epoch++;
 			h->changed_evtnum = ev->evtnum;
 			h->changed_valid = 1;
+			forget(h, ev->evt, r);
 		}
 		if (!(r & AD_ROUTE_GO))
 			return ABI_SUCCESS;

@@ -69,11 +69,15 @@ typedef struct ad_handle {
 	uint32_t changed_valid;
 	uint64_t epoch;
 	uint64_t changed_evtnum;
+	/* The State's entry cache (bridge.h's ad_ecache), or NULL. */
+	void *ecache;
 } ad_handle;
 
 enum {
 	AD_ROUTE_GO = 1,    /* parse in Go: a profile counts this code */
 	AD_ROUTE_STATE = 2, /* the code may change the threads table */
+	AD_ROUTE_CLONE = 4, /* a clone exit: its result is the new thread */
+	AD_ROUTE_CLEAR = 8, /* an event whose effect on entries is unknown */
 };
 
 /* ad_handle_free frees what the fast path allocated in h. */

@@ -208,8 +208,16 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	if tables.Gen() == abi.Gen32 {
 		inst.lists = inst.state
 	}
+	// The prefix cache and the entry cache stay valid only if the plugin
+	// sees every event that changes the threads table: it then parses
+	// those too (in C only, fast.c).
 	inst.caches = det.Caches()
-	inst.setTypes(det.Codes(), inst.caches)
+	walks := depth > 0 || leaders
+	if walks {
+		inst.state.UseEntryCache()
+		inst.h.ecache = inst.state.EntryCache()
+	}
+	inst.setTypes(det.Codes(), inst.caches || walks)
 	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
 	return nil
 }
@@ -236,7 +244,13 @@ func (inst *instance) setTypes(codes []uint16, state bool) {
 		// only (fast.c), to keep the prefix cache's epoch.
 		for _, c := range event.StateCodes() {
 			route[c] |= C.AD_ROUTE_STATE
+			// Every version of these exits has the new tid first.
+			switch event.Name(c) {
+			case "clone", "fork", "vfork", "clone3":
+				route[c] |= C.AD_ROUTE_CLONE
+			}
 		}
+		route[event.AsyncEventE] |= C.AD_ROUTE_CLEAR
 		parse = nil
 		for c, r := range route {
 			if r != 0 {

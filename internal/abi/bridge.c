@@ -318,9 +318,62 @@ static int pf_find(const ad_prefetch_out *o, int64_t tid)
 	return -1;
 }
 
+/* ec_get fills out from the entry cache when it holds mask of tid. */
+static int ec_get(ad_prefetch_out *o, int64_t tid, uint64_t mask,
+		  ad_thread_out *out)
+{
+	ad_ecache *c = o->cache;
+	if (c == NULL || (mask & ~AD_ECACHE_MEMBERS) != 0)
+		return 0;
+	ad_ecache_slot *s = ad_ecache_slot_of(c, tid);
+	if (!s->valid || s->tid != tid || s->gen != c->gen ||
+	    (s->mask & mask) != mask || o->ts < s->ts ||
+	    o->ts - s->ts >= AD_ECACHE_TTL)
+		return 0;
+	s->call = c->call;
+	out->i64[AD_I64_PID] = s->pid;
+	out->i64[AD_I64_PTID] = s->ptid;
+	out->u32[AD_U32_FLAGS] = s->flags;
+	out->s[AD_S_COMM] = s->comm;
+	out->slen[AD_S_COMM] = s->comm_len;
+	out->failed = s->failed;
+	c->hits++;
+	return 1;
+}
+
+/* ec_put keeps what was read of tid, unless its slot served this
+ * prefetch already (out strings point into it) or the name is too long. */
+static void ec_put(ad_prefetch_out *o, int64_t tid, uint64_t mask,
+		   const ad_thread_out *out)
+{
+	ad_ecache *c = o->cache;
+	if (c == NULL || (mask & ~AD_ECACHE_MEMBERS) != 0)
+		return;
+	ad_ecache_slot *s = ad_ecache_slot_of(c, tid);
+	uint32_t n = out->slen[AD_S_COMM];
+	if (s->call == c->call || n >= AD_ECACHE_COMM)
+		return;
+	s->tid = tid;
+	s->gen = c->gen;
+	s->ts = o->ts;
+	s->mask = mask;
+	s->failed = out->failed;
+	s->pid = out->i64[AD_I64_PID];
+	s->ptid = out->i64[AD_I64_PTID];
+	s->flags = out->u32[AD_U32_FLAGS];
+	s->comm_len = n;
+	if (n > 0)
+		memcpy(s->comm, out->s[AD_S_COMM], n);
+	s->comm[n] = 0;
+	s->valid = 1;
+	c->fills++;
+}
+
+/* pf_fetch reads entry tid into the next out, from the entry cache when
+ * it can: all entries but the event thread's (the one with fdout). */
 static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		    ad_prefetch_out *o, int64_t tid, uint64_t mask,
-		    ad_fd_out *fdout)
+		    ad_fd_out *fdout, int cacheable)
 {
 	int i;
 	if (tid <= 0 || o->n >= AD_PREFETCH_MAX)
@@ -329,9 +382,13 @@ static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		return i;
 	i = o->n;
 	memset(&o->outs[i], 0, sizeof(o->outs[i]));
-	if (!read_entry(r, sp, tid, mask, &o->outs[i], o->fd, fdout,
-			&o->fd_found))
-		return -1;
+	if (!(cacheable && ec_get(o, tid, mask, &o->outs[i]))) {
+		if (!read_entry(r, sp, tid, mask, &o->outs[i], o->fd, fdout,
+				&o->fd_found))
+			return -1;
+		if (cacheable)
+			ec_put(o, tid, mask, &o->outs[i]);
+	}
 	o->tids[i] = tid;
 	o->masks[i] = mask;
 	o->n++;
@@ -348,7 +405,7 @@ static int pf_main(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	if (o->tids[i] == t->i64[AD_I64_PID] ||
 	    (t->u32[AD_U32_FLAGS] & (1u << 30)))
 		return i;
-	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask, NULL);
+	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask, NULL, 1);
 }
 
 int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
@@ -357,7 +414,10 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 {
 	o->n = 0;
 	o->fd_found = 0;
-	int ev = pf_fetch(r, sp, o, tid, emask, o->want_fd ? &o->fdout : NULL);
+	if (o->cache != NULL)
+		o->cache->call++;
+	int ev = pf_fetch(r, sp, o, tid, emask, o->want_fd ? &o->fdout : NULL,
+			  0);
 	if (ev < 0)
 		return 0;
 	int64_t sid = o->outs[ev].i64[AD_I64_SID];
@@ -367,14 +427,14 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		depth = AD_PREFETCH_DEPTH;
 	for (int d = 0; d < depth && cur >= 0; d++) {
 		int p = pf_fetch(r, sp, o, o->outs[cur].i64[AD_I64_PTID], omask,
-				 NULL);
+				 NULL, 1);
 		if (p < 0)
 			break;
 		cur = pf_main(r, sp, o, p, omask);
 	}
 	if (leaders) {
-		pf_fetch(r, sp, o, sid, omask, NULL);
-		pf_fetch(r, sp, o, vpgid, omask, NULL);
+		pf_fetch(r, sp, o, sid, omask, NULL, 1);
+		pf_fetch(r, sp, o, vpgid, omask, NULL, 1);
 	}
 	return o->n;
 }

@@ -163,10 +163,80 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 #define AD_PREFETCH_DEPTH 16
 #define AD_PREFETCH_MAX (2 + 2 * AD_PREFETCH_DEPTH + 2)
 
+/*
+ * The entry cache keeps, across plugin calls, the members a walk reads of
+ * entries other than the event thread's (pid, ptid, flags and comm, the
+ * AD_ECACHE_MEMBERS), so that the ancestors and leaders of a busy process
+ * are not read again on each of its events. The plugin's parse entry
+ * (plugin/fast.c) forgets what an event may have changed, before any
+ * rendering of that event: ad_ecache_forget for the event's thread and
+ * the thread a clone created (with the entries whose parent or process
+ * that thread is, which libsinsp reparents when it exits), ad_ecache_clear
+ * for events whose effect is not known. Entries also expire after
+ * AD_ECACHE_TTL of event time, for the changes libsinsp makes without an
+ * event (its /proc scans).
+ */
+#define AD_ECACHE_SLOTS 256
+#define AD_ECACHE_COMM 48
+#define AD_ECACHE_TTL 1000000000ull
+#define AD_ECACHE_MEMBERS                                                     \
+	((1ull << AD_M_I64(AD_I64_PID)) | (1ull << AD_M_I64(AD_I64_PTID)) |   \
+	 (1ull << AD_M_U32(AD_U32_FLAGS)) | (1ull << AD_M_S(AD_S_COMM)) |     \
+	 (1ull << AD_M_FLAGS_IF_THREAD))
+
+typedef struct ad_ecache_slot {
+	int64_t tid;
+	uint64_t gen;  /* the cache's gen when read */
+	uint64_t ts;   /* event time when read */
+	uint64_t call; /* the last prefetch that used the slot */
+	uint64_t mask; /* the members read */
+	uint64_t failed;
+	int64_t pid, ptid;
+	uint32_t flags;
+	uint32_t comm_len;
+	uint32_t valid;
+	char comm[AD_ECACHE_COMM];
+} ad_ecache_slot;
+
+typedef struct ad_ecache {
+	uint64_t gen;
+	uint64_t call;
+	uint64_t hits, fills; /* for tests and benchmarks */
+	ad_ecache_slot slots[AD_ECACHE_SLOTS];
+} ad_ecache;
+
+static inline ad_ecache_slot *ad_ecache_slot_of(ad_ecache *c, int64_t tid)
+{
+	return &c->slots[(uint64_t)tid % AD_ECACHE_SLOTS];
+}
+
+/* ad_ecache_forget drops tid and every entry whose parent or process is
+ * tid. */
+static inline void ad_ecache_forget(ad_ecache *c, int64_t tid)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < AD_ECACHE_SLOTS; i++) {
+		ad_ecache_slot *s = &c->slots[i];
+		if (s->valid && (s->tid == tid || s->ptid == tid || s->pid == tid))
+			s->valid = 0;
+	}
+}
+
+/* ad_ecache_clear drops every entry. */
+static inline void ad_ecache_clear(ad_ecache *c)
+{
+	if (c != NULL)
+		c->gen++;
+}
+
 typedef struct ad_prefetch_out {
 	/* in: the event's fd, read with the event thread when want_fd */
 	int64_t fd;
 	int want_fd;
+	/* in: the entry cache (may be NULL) and the event's time */
+	ad_ecache *cache;
+	uint64_t ts;
 	/* out */
 	int fd_found;
 	ad_fd_out fdout;

@@ -66,6 +66,12 @@ type State struct {
 	narrowMask uint64 // t.mask(narrowNeed), kept across calls
 	narrowSet  bool
 
+	// ecache is the entry cache (bridge.h), kept across calls when the
+	// plugin keeps it valid (UseEntryCache); ts is the event's time.
+	ecache *C.ad_ecache
+	useEC  bool
+	ts     uint64
+
 	encBuf *C.char
 	encCap int
 	// Crosses counts the Go-to-C calls the State made since it was
@@ -84,7 +90,22 @@ func NewState(t *Tables) *State {
 	s.lists.data = (*C.char)(C.malloc(initialListCap))
 	s.lists.cap = initialListCap
 	s.pf = (*C.ad_prefetch_out)(C.calloc(1, C.sizeof_ad_prefetch_out))
+	s.ecache = (*C.ad_ecache)(C.calloc(1, C.sizeof_ad_ecache))
 	return s
+}
+
+// EntryCache returns the State's entry cache (C memory, an ad_ecache),
+// for the plugin's parse entry to forget what events change.
+func (s *State) EntryCache() unsafe.Pointer { return unsafe.Pointer(s.ecache) }
+
+// UseEntryCache makes prefetches keep and reuse the entries of other
+// threads than the event's across calls. Only a plugin that forgets what
+// each event changes (see bridge.h) may turn it on.
+func (s *State) UseEntryCache() { s.useEC = true }
+
+// EntryCacheStats returns the entry cache's hits and fills so far.
+func (s *State) EntryCacheStats() (hits, fills uint64) {
+	return uint64(s.ecache.hits), uint64(s.ecache.fills)
 }
 
 // Close frees the State's C memory.
@@ -98,17 +119,20 @@ func (s *State) Close() {
 	C.free(unsafe.Pointer(s.out))
 	C.free(unsafe.Pointer(s.fdout))
 	C.free(unsafe.Pointer(s.pf))
+	C.free(unsafe.Pointer(s.ecache))
 	if s.encBuf != nil {
 		C.free(unsafe.Pointer(s.encBuf))
 	}
-	s.out, s.fdout, s.encBuf, s.pf = nil, nil, nil, nil
+	s.out, s.fdout, s.encBuf, s.pf, s.ecache = nil, nil, nil, nil, nil
 }
 
 // Begin binds s to the table reader (and writer, for parse calls) of the
 // current call. reader and writer point to the call's
 // abi_reader_vt_ext and abi_writer_vt_ext; writer may be nil. evTid is the
-// event's thread, whose entry is read with every member the profiles use.
-func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64) {
+// event's thread, whose entry is read with every member the profiles use;
+// ts the event's time.
+func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64, ts uint64) {
+	s.ts = ts
 	s.evTid, s.prefetched, s.fdHinted, s.narrow = evTid, false, false, false
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
@@ -199,6 +223,10 @@ func (s *State) prefetch() *profile.Thread {
 	s.prefetched = true
 	s.Crosses++
 	s.pf.fd, s.pf.want_fd = C.int64_t(s.hintFD), cbool(s.fdHinted)
+	s.pf.cache, s.pf.ts = nil, C.uint64_t(s.ts)
+	if s.useEC {
+		s.pf.cache = s.ecache
+	}
 	depth, leaders := s.t.depth, s.t.leaders
 	evNeed, evMask := s.eventNeed()
 	if s.narrow {
