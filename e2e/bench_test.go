@@ -86,6 +86,19 @@ func BenchmarkHostOnly(b *testing.B) {
 	benchLibrary(b, so, "null")
 }
 
+// BenchmarkGoFloor runs the same calls against the null plugin built as
+// a Go library whose parse enters Go and returns (testdata/nullgo): what
+// any Go plugin costs per event in this host before doing any work. The
+// extractions stay in C, as this plugin's own fast path answers them.
+func BenchmarkGoFloor(b *testing.B) {
+	so := filepath.Join(b.TempDir(), "libnullgo.so")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", so, "./testdata/nullgo")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	benchLibrary(b, so, "nullgo")
+}
+
 func benchLibrary(b *testing.B, lib, prefix string) {
 	for _, gen := range []host.Gen{host.Gen312, host.Gen32} {
 		p, err := host.Open(lib, gen, host.WithoutStdoutCheck())

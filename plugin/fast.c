@@ -39,8 +39,10 @@ static int profile_of(const ad_handle *h, const abi_extract_field *f,
 	return 1;
 }
 
-/* copy_text copies a known text into the extraction's own buffer: the
- * result must outlive the next parse, which rewrites text_area. */
+/* copy_text copies a known profile key into the extraction's own buffer
+ * (the result must outlive the next parse, which rewrites text_area), in
+ * display form: the NUL bytes between values become spaces, as in
+ * profile.Display. Values never hold a NUL. */
 static int copy_text(ad_handle *h, const ad_known *k)
 {
 	uint32_t n = k->text_len + 1;
@@ -53,8 +55,12 @@ static int copy_text(ad_handle *h, const ad_known *k)
 		h->str_area = p;
 		h->str_cap = cap;
 	}
-	memcpy(h->str_area, k->text, k->text_len);
-	h->str_area[k->text_len] = 0;
+	char *d = h->str_area, *end = d + k->text_len;
+	if (k->text_len > 0)
+		memcpy(d, k->text, k->text_len);
+	while (d < end && (d = memchr(d, 0, (size_t)(end - d))) != NULL)
+		*d++ = ' ';
+	*end = 0;
 	h->res_str = h->str_area;
 	return 1;
 }
@@ -150,8 +156,8 @@ static int64_t clone_result(const abi_event *e)
 }
 
 /* forget drops from the entry cache what a state event may change: its
- * thread's entry, and the new thread's of a clone (both with the entries
- * whose parent or process they are), or everything. */
+ * thread's entry and the new thread's of a clone; on an exit also the
+ * entries libsinsp reparents or removes with it; or everything. */
 static void forget(ad_handle *h, const abi_event *e, uint8_t route)
 {
 	ad_ecache *c = h->ecache;
@@ -159,6 +165,10 @@ static void forget(ad_handle *h, const abi_event *e, uint8_t route)
 		return;
 	if (route & AD_ROUTE_CLEAR) {
 		ad_ecache_clear(c);
+		return;
+	}
+	if (route & AD_ROUTE_EXIT) {
+		ad_ecache_exit(c, (int64_t)e->tid);
 		return;
 	}
 	ad_ecache_forget(c, (int64_t)e->tid);

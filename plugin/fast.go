@@ -12,7 +12,6 @@ import (
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
-	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 )
 
 // The extraction fast path (fast.c) answers from the handle what the last
@@ -55,7 +54,7 @@ func (inst *instance) setupFast() {
 func (inst *instance) unpublish() { inst.h.valid = 0 }
 
 // publish writes what the detector knows of every profile on event evtnum
-// (raw) into the handle: each profile's count, or its display text, or
+// (raw) into the handle: each profile's count and key, or its key, or
 // that it has no value.
 func (inst *instance) publish(ev *event.Event, evtnum uint64, raw []byte) {
 	h := inst.h
@@ -66,7 +65,7 @@ func (inst *instance) publish(ev *event.Event, evtnum uint64, raw []byte) {
 		k := inst.det.Known(i, ev, evtnum)
 		inst.known[i] = k
 		if k.Key != nil {
-			size += len(k.Key) + 1
+			size += len(k.Key)
 		}
 	}
 	if size > int(h.text_cap) {
@@ -82,11 +81,12 @@ func (inst *instance) publish(ev *event.Event, evtnum uint64, raw []byte) {
 		case k.NoValue:
 			c.what = C.AD_KNOWN_NONE
 		case k.Key != nil:
-			text := profile.Display(area[off:off], k.Key)
-			c.text = (*C.char)(unsafe.Pointer(&area[off]))
-			c.text_len = C.uint32_t(len(text))
-			area[off+len(text)] = 0
-			off += len(text) + 1
+			// The key as is: the C side makes it display text (fast.c's
+			// copy_text), and only when the profile is extracted.
+			n := copy(area[off:], k.Key)
+			c.text = (*C.char)(unsafe.Add(unsafe.Pointer(h.text_area), off))
+			c.text_len = C.uint32_t(n)
+			off += n
 			c.what = C.AD_KNOWN_KEY
 			if k.HasCount {
 				c.what, c.count = C.AD_KNOWN_COUNT, C.uint64_t(k.Count)

@@ -21,15 +21,16 @@ enum { AD_FIELD_COUNT = 0, AD_FIELD_PROFILE = 1, AD_FIELD_DURATION = 2 };
 enum {
 	AD_KNOWN_NOTHING = 0, /* ask Go */
 	AD_KNOWN_NONE = 1,    /* no value */
-	AD_KNOWN_KEY = 2,     /* text is set; the count is not known */
-	AD_KNOWN_COUNT = 3,   /* text and count are set */
+	AD_KNOWN_KEY = 2,     /* the key is set; the count is not known */
+	AD_KNOWN_COUNT = 3,   /* the key and the count are set */
 };
 
 typedef struct ad_known {
 	uint32_t what;    /* AD_KNOWN_* */
 	uint32_t text_len;
 	uint64_t count;
-	const char *text; /* display text, NUL-terminated, in text_area */
+	const char *text; /* the profile key (values separated by NUL
+			   * bytes), text_len bytes in text_area */
 	const char *name; /* the profile's name, NULL when it has none */
 } ad_known;
 
@@ -47,7 +48,7 @@ typedef struct ad_handle {
 
 	uint32_t nprof;
 	ad_known *known; /* nprof entries */
-	char *text_area; /* the known texts, written by Go */
+	char *text_area; /* the known keys, written by Go */
 	uint32_t text_cap;
 
 	/* The fast path's results: valid until the next extraction. */
@@ -78,6 +79,7 @@ enum {
 	AD_ROUTE_STATE = 2, /* the code may change the threads table */
 	AD_ROUTE_CLONE = 4, /* a clone exit: its result is the new thread */
 	AD_ROUTE_CLEAR = 8, /* an event whose effect on entries is unknown */
+	AD_ROUTE_EXIT = 16, /* a thread exits (procexit) */
 };
 
 /* ad_handle_free frees what the fast path allocated in h. */

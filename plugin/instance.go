@@ -202,7 +202,7 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	}
 	inst.det = det
 	depth, leaders := det.Walk()
-	tables.Configure(det.Need(), depth, leaders)
+	tables.Configure(det.Need(), det.FDNeed(), depth, leaders)
 	inst.state = abi.NewState(tables)
 	inst.setupFast()
 	if tables.Gen() == abi.Gen32 {
@@ -248,6 +248,8 @@ func (inst *instance) setTypes(codes []uint16, state bool) {
 			switch event.Name(c) {
 			case "clone", "fork", "vfork", "clone3":
 				route[c] |= C.AD_ROUTE_CLONE
+			case "procexit":
+				route[c] |= C.AD_ROUTE_EXIT
 			}
 		}
 		route[event.AsyncEventE] |= C.AD_ROUTE_CLEAR

@@ -3,6 +3,8 @@
  * event types as anomalydetection. BenchmarkPlugin runs it through the same
  * host calls to measure what the host itself costs per event; the
  * difference is the plugin's own cost, its table reads included.
+ * testdata/nullgo builds it into a Go library whose parse calls into Go
+ * and returns: the least any Go plugin costs per parsed event.
  */
 #include <stdint.h>
 #include <string.h>
@@ -52,10 +54,19 @@ uint16_t *plugin_get_parse_event_types(uint32_t *n, void *s)
 	return types;
 }
 
+#ifdef NULL_GO_PARSE
+/* nullgo (a Go library) builds this file with parse calling into Go. */
+extern abi_rc null_go_parse(void);
+#endif
+
 abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 			  const abi_parse_input *in)
 {
+#ifdef NULL_GO_PARSE
+	return null_go_parse();
+#else
 	return ABI_SUCCESS;
+#endif
 }
 
 abi_rc plugin_extract_fields(void *s, const abi_event_input *ev,

@@ -305,12 +305,35 @@ func (t *Tables) addListFields() error {
 // their identity and name, and any other member on first use. When the
 // profiles walk the tree, the first read of an event fetches the whole walk
 // in one crossing (see ad_prefetch).
-func (t *Tables) Configure(need profile.Need, depth int, leaders bool) {
+//
+// fdNeed is what the profiles read of fd table entries: the members
+// nothing reads are left out of the C side's reads.
+func (t *Tables) Configure(need profile.Need, fdNeed profile.FDNeed, depth int, leaders bool) {
 	t.missable = t.missableBits()
 	t.need, t.depth = need, min(depth, C.AD_PREFETCH_DEPTH)
 	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.eventMask = t.mask(need)
 	t.otherMask = t.mask(t.otherNeed()) | 1<<C.AD_M_FLAGS_IF_THREAD
+	for i := range t.spec.fd {
+		if i != C.AD_FD_TYPE && fdMemberNeed(i)&fdNeed == 0 {
+			t.spec.fd[i] = C.ad_acc{}
+		}
+	}
+}
+
+// fdMemberNeed returns which FDNeed reads fd member i (an AD_FD_* index).
+func fdMemberNeed(i int) profile.FDNeed {
+	switch i {
+	case C.AD_FD_NAME:
+		return profile.FDNeedName
+	case C.AD_FD_NAME_RAW:
+		return profile.FDNeedNameRaw
+	case C.AD_FD_DEV:
+		return profile.FDNeedDev
+	case C.AD_FD_INO:
+		return profile.FDNeedIno
+	}
+	return profile.FDNeedSocket // flags and the socket members
 }
 
 // prefetch reports whether a walk is worth fetching ahead.

@@ -325,14 +325,15 @@ static int ec_get(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 	ad_ecache *c = o->cache;
 	if (c == NULL || (mask & ~AD_ECACHE_MEMBERS) != 0)
 		return 0;
-	ad_ecache_slot *s = ad_ecache_slot_of(c, tid);
-	if (!s->valid || s->tid != tid || s->gen != c->gen ||
-	    (s->mask & mask) != mask || o->ts < s->ts ||
-	    o->ts - s->ts >= AD_ECACHE_TTL)
+	uint32_t i = ad_ecache_index(tid);
+	const ad_ecache_key *k = &c->keys[i];
+	ad_ecache_slot *s = &c->slots[i];
+	if (k->tid != tid || s->gen != c->gen || (s->mask & mask) != mask ||
+	    o->ts < s->ts || o->ts - s->ts >= AD_ECACHE_TTL)
 		return 0;
 	s->call = c->call;
-	out->i64[AD_I64_PID] = s->pid;
-	out->i64[AD_I64_PTID] = s->ptid;
+	out->i64[AD_I64_PID] = k->pid;
+	out->i64[AD_I64_PTID] = k->ptid;
 	out->u32[AD_U32_FLAGS] = s->flags;
 	out->s[AD_S_COMM] = s->comm;
 	out->slen[AD_S_COMM] = s->comm_len;
@@ -349,23 +350,24 @@ static void ec_put(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 	ad_ecache *c = o->cache;
 	if (c == NULL || (mask & ~AD_ECACHE_MEMBERS) != 0)
 		return;
-	ad_ecache_slot *s = ad_ecache_slot_of(c, tid);
+	uint32_t i = ad_ecache_index(tid);
+	ad_ecache_key *k = &c->keys[i];
+	ad_ecache_slot *s = &c->slots[i];
 	uint32_t n = out->slen[AD_S_COMM];
 	if (s->call == c->call || n >= AD_ECACHE_COMM)
 		return;
-	s->tid = tid;
+	k->tid = tid;
+	k->pid = out->i64[AD_I64_PID];
+	k->ptid = out->i64[AD_I64_PTID];
 	s->gen = c->gen;
 	s->ts = o->ts;
 	s->mask = mask;
 	s->failed = out->failed;
-	s->pid = out->i64[AD_I64_PID];
-	s->ptid = out->i64[AD_I64_PTID];
 	s->flags = out->u32[AD_U32_FLAGS];
 	s->comm_len = n;
 	if (n > 0)
 		memcpy(s->comm, out->s[AD_S_COMM], n);
 	s->comm[n] = 0;
-	s->valid = 1;
 	c->fills++;
 }
 

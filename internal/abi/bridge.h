@@ -170,8 +170,8 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
  * are not read again on each of its events. The plugin's parse entry
  * (plugin/fast.c) forgets what an event may have changed, before any
  * rendering of that event: ad_ecache_forget for the event's thread and
- * the thread a clone created (with the entries whose parent or process
- * that thread is, which libsinsp reparents when it exits), ad_ecache_clear
+ * the thread a clone created, ad_ecache_exit for an exiting thread (whose
+ * children and threads libsinsp reparents or removes), ad_ecache_clear
  * for events whose effect is not known. Entries also expire after
  * AD_ECACHE_TTL of event time, for the changes libsinsp makes without an
  * event (its /proc scans).
@@ -185,41 +185,55 @@ int ad_read_fd(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	 (1ull << AD_M_FLAGS_IF_THREAD))
 
 typedef struct ad_ecache_slot {
-	int64_t tid;
 	uint64_t gen;  /* the cache's gen when read */
 	uint64_t ts;   /* event time when read */
 	uint64_t call; /* the last prefetch that used the slot */
 	uint64_t mask; /* the members read */
 	uint64_t failed;
-	int64_t pid, ptid;
 	uint32_t flags;
 	uint32_t comm_len;
-	uint32_t valid;
 	char comm[AD_ECACHE_COMM];
 } ad_ecache_slot;
+
+/* The keys of a slot, apart from its data so that a scan is short. */
+typedef struct ad_ecache_key {
+	int64_t tid; /* 0: empty */
+	int64_t pid, ptid;
+} ad_ecache_key;
 
 typedef struct ad_ecache {
 	uint64_t gen;
 	uint64_t call;
 	uint64_t hits, fills; /* for tests and benchmarks */
+	ad_ecache_key keys[AD_ECACHE_SLOTS];
 	ad_ecache_slot slots[AD_ECACHE_SLOTS];
 } ad_ecache;
 
-static inline ad_ecache_slot *ad_ecache_slot_of(ad_ecache *c, int64_t tid)
+static inline uint32_t ad_ecache_index(int64_t tid)
 {
-	return &c->slots[(uint64_t)tid % AD_ECACHE_SLOTS];
+	return (uint32_t)((uint64_t)tid % AD_ECACHE_SLOTS);
 }
 
-/* ad_ecache_forget drops tid and every entry whose parent or process is
- * tid. */
+/* ad_ecache_forget drops tid's entry: the event changed it. */
 static inline void ad_ecache_forget(ad_ecache *c, int64_t tid)
 {
 	if (c == NULL)
 		return;
+	ad_ecache_key *k = &c->keys[ad_ecache_index(tid)];
+	if (k->tid == tid)
+		k->tid = 0;
+}
+
+/* ad_ecache_exit drops tid's entry and those whose parent or process is
+ * tid: libsinsp reparents (or removes) them when tid exits. */
+static inline void ad_ecache_exit(ad_ecache *c, int64_t tid)
+{
+	if (c == NULL)
+		return;
 	for (int i = 0; i < AD_ECACHE_SLOTS; i++) {
-		ad_ecache_slot *s = &c->slots[i];
-		if (s->valid && (s->tid == tid || s->ptid == tid || s->pid == tid))
-			s->valid = 0;
+		ad_ecache_key *k = &c->keys[i];
+		if (k->tid == tid || k->ptid == tid || k->pid == tid)
+			k->tid = 0;
 	}
 }
 

@@ -29,6 +29,7 @@ type Detector struct {
 	cfg      *config.Config
 	profiles []*prof
 	need     profile.Need
+	fdNeed   profile.FDNeed
 	// depth and leaders are how far the profiles walk the process tree;
 	// fd says whether any reads the fd table.
 	depth   int
@@ -154,6 +155,7 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 	}
 	p.setupPrefix(cp.EventCodes)
 	d.need |= plan.Needs()
+	d.fdNeed |= plan.FDNeeds()
 	depth, leaders := plan.Depth()
 	d.depth, d.leaders = max(d.depth, depth), d.leaders || leaders
 	d.fd = d.fd || plan.UsesFD()
@@ -210,6 +212,10 @@ func (d *Detector) Codes() []uint16 {
 
 // Profiles returns how many profiles are counted.
 func (d *Detector) Profiles() int { return len(d.profiles) }
+
+// FDNeed returns what the profiles read of fd table entries besides
+// their type.
+func (d *Detector) FDNeed() profile.FDNeed { return d.fdNeed }
 
 // Name returns profile i's configured name ("" when it has none).
 func (d *Detector) Name(i int) string { return d.profiles[i].name }

@@ -174,3 +174,25 @@ func TestCachesOnlyWhereStateHolds(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEventCached is BenchmarkEvent's openat with the prefix cache
+// in use, as the plugin runs it: parse, then the rule's extractions.
+func BenchmarkEventCached(b *testing.B) {
+	d := newDetector(b, seedConfig)
+	st := tree(3000, "sh", "/usr/bin/sh")
+	st.fds[[2]int64{3000, 3}] = &profile.FD{Num: 3, Type: 1, Name: "/usr/local/lib/benchmark/data.dbxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}
+	raw := event.EncodeOpenat(event.FileEvent{TS: 1, Tid: 3000, FD: 3, DirFD: -100, Path: "/etc/hosts"})
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ev, _ := event.Decode(raw)
+		d.BeginEpoch(1, true)
+		d.Parse(&ev, uint64(i), st, nil)
+		d.Count(1, &ev, uint64(i), st)
+		buf, _ = d.Profile(buf[:0], 1, &ev, uint64(i), st)
+	}
+	if b.N > 1 && d.Stats().PrefixHits == 0 {
+		b.Fatalf("no prefix hits: %+v", d.Stats())
+	}
+}

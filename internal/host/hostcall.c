@@ -135,10 +135,24 @@ int ht_log_get(ht_host *h, uint32_t i, const char **comp, const char **msg,
 	return ok;
 }
 
+/* page_size is the system's page size, asked once: the event path calls
+ * guard_get several times per event, and sysconf is not free. */
+static size_t page_size(void)
+{
+	static size_t page;
+	size_t p = __atomic_load_n(&page, __ATOMIC_RELAXED);
+
+	if (p == 0) {
+		p = (size_t)sysconf(_SC_PAGESIZE);
+		__atomic_store_n(&page, p, __ATOMIC_RELAXED);
+	}
+	return p;
+}
+
 static void guard_free(ht_guard *g)
 {
 	if (g->base)
-		munmap(g->base, g->usable + (size_t)sysconf(_SC_PAGESIZE));
+		munmap(g->base, g->usable + page_size());
 	g->base = NULL;
 	g->usable = 0;
 }
@@ -194,7 +208,7 @@ const char *ht_open(ht_host *h, const char *path, int deepbind)
 /* guard_get returns size bytes that end exactly at a PROT_NONE page. */
 static void *guard_get(ht_guard *g, size_t size)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = page_size();
 	unsigned char *p;
 
 	if (g->usable < size) {

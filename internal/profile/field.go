@@ -54,6 +54,9 @@ type Field struct {
 	EventNeeds Need
 	// Walk says which other entries the field reads.
 	Walk Walk
+	// FDNeeds lists the members of the event's fd table entry the field
+	// reads besides its type (see FDNeed).
+	FDNeeds FDNeed
 	// FromEvent says the value comes from the event itself (its type,
 	// tid or parameters), not from the threads table alone. Fields with
 	// an Events restriction are taken to read the event too.
@@ -63,3 +66,16 @@ type Field struct {
 	// (<NA>); dst is then returned unchanged.
 	Eval func(c *Ctx, a Arg, dst []byte) ([]byte, bool)
 }
+
+// FDNeed is a set of fd table entry members: what a field reads of the
+// event's fd, beyond its type, which every fd field reads. The plugin
+// reads only what its profiles' fields need.
+type FDNeed uint8
+
+const (
+	FDNeedName    FDNeed = 1 << iota // name
+	FDNeedNameRaw                    // name_raw
+	FDNeedDev                        // dev
+	FDNeedIno                        // ino
+	FDNeedSocket                     // flags (the socket's role) and the socket members of its type
+)

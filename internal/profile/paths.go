@@ -224,7 +224,8 @@ func isCont(b, lo, hi byte) bool { return b >= lo && b <= hi }
 // UTF-8 replaced by U+FFFD, as libsinsp sanitises the strings it renders.
 func appendSanitized[S byteString](dst []byte, s S) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	i := printablePrefix(s)
+	for i < len(s) {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			i++
@@ -241,6 +242,29 @@ func appendSanitized[S byteString](dst []byte, s S) []byte {
 		start = i
 	}
 	return append(dst, s[start:]...)
+}
+
+// printablePrefix returns how many leading bytes of s are printable
+// ASCII (0x20 to 0x7e), testing eight bytes at a time: most names are
+// plain ASCII, and appendSanitized then copies them whole.
+func printablePrefix[S byteString](s S) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 |
+			uint64(s[i+3])<<24 | uint64(s[i+4])<<32 | uint64(s[i+5])<<40 |
+			uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte is outside 0x20..0x7e when its high bit is set, when
+		// subtracting 0x20 borrows (below 0x20), or when adding 1 carries
+		// into the high bit (0x7f). With no high bit set, no lane borrows
+		// from or carries into its neighbour.
+		if x&highs != 0 || (x-0x20*ones)&highs != 0 || (x+ones)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s) && s[i] >= 0x20 && s[i] < 0x7f; i++ {
+	}
+	return i
 }
 
 // appendNoDupSlash appends s with every run of '/' reduced to one, the

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"math/rand/v2"
 	"path"
 	"strings"
 	"testing"
@@ -239,5 +240,38 @@ func BenchmarkJoinPath(b *testing.B) {
 				buf = appendJoinPath(buf[:0], tc.dir, false, tc.path)
 			}
 		})
+	}
+}
+
+// TestPrintablePrefix compares the eight-bytes-at-a-time scan with the
+// plain one on strings with one odd byte at every position and of every
+// value, and on random strings.
+func TestPrintablePrefix(t *testing.T) {
+	plain := func(s string) int {
+		i := 0
+		for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+			i++
+		}
+		return i
+	}
+	base := []byte("/usr/local/lib/benchmark/data.db-and-some-more")
+	for pos := range base {
+		for v := 0; v < 256; v++ {
+			b := append([]byte(nil), base...)
+			b[pos] = byte(v)
+			if got, want := printablePrefix(string(b)), plain(string(b)); got != want {
+				t.Fatalf("byte %#x at %d: %d, want %d", v, pos, got, want)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(0x1e + r.IntN(0x63)) // 0x1e..0x80
+		}
+		if got, want := printablePrefix(b), plain(string(b)); got != want {
+			t.Fatalf("%q: %d, want %d", b, got, want)
+		}
 	}
 }

@@ -63,6 +63,7 @@ type Plan struct {
 	// alone; tailNeeds what the other items read of the event thread.
 	stateOnly int
 	tailNeeds Need
+	fdNeeds   FDNeed
 }
 
 // Compile parses a behavior-profile fields string such as
@@ -85,6 +86,7 @@ func Compile(fields string) (*Plan, error) {
 		}
 		p.items = append(p.items, it)
 		p.needs |= it.f.Needs | it.f.EventNeeds
+		p.fdNeeds |= it.f.FDNeeds
 		p.noteWalk(it)
 	}
 	for p.stateOnly < len(p.items) && !p.items[p.stateOnly].fromEvent() {
@@ -113,6 +115,10 @@ func isFDField(name string) bool {
 // (see RenderFrom), and what the remaining fields read of the event
 // thread's entry.
 func (p *Plan) StateOnly() (n int, tail Need) { return p.stateOnly, p.tailNeeds }
+
+// FDNeeds returns what the plan's fd fields read of the event's fd table
+// entry besides its type.
+func (p *Plan) FDNeeds() FDNeed { return p.fdNeeds }
 
 // UsesFD reports whether the plan has fd fields, which read the event's
 // fd from the thread's fd table.
