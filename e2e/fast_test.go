@@ -14,7 +14,8 @@ const fastConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles": 
   {"name": "spawn", "fields": "%proc.name %proc.pname %proc.cmdline", "event_codes": ["execve"]},
   {"name": "files", "fields": "%proc.name %proc.aname[2] %fd.name", "event_codes": ["openat"]},
   {"name": "forks", "fields": "%proc.name %proc.pname", "event_codes": ["clone"]},
-  {"fields": "%proc.name %proc.sname", "event_codes": ["execve", "openat"]}]}}`
+  {"fields": "%proc.name %proc.sname", "event_codes": ["execve", "openat"]},
+  {"name": "long", "fields": "%container.id %proc.name %proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.exepath %proc.tty %proc.vpgid.name %proc.sname %proc.cmdline %fd.name", "event_codes": ["openat"]}]}}`
 
 // TestFastExtractMatchesGo: after parse, the plugin answers extractions of
 // the same event in C, from what parse computed (plugin/fast.c). Every
@@ -24,7 +25,7 @@ const fastConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles": 
 func TestFastExtractMatchesGo(t *testing.T) {
 	fields := []string{"anomaly.falco.duration_ns", "anomaly.count_min_sketch"}
 	for _, f := range []string{"anomaly.count_min_sketch", "anomaly.count_min_sketch.profile"} {
-		for _, arg := range []string{"0", "1", "2", "3", "4", "spawn", "files", "forks", "nope"} {
+		for _, arg := range []string{"0", "1", "2", "3", "4", "5", "spawn", "files", "forks", "long", "nope"} {
 			fields = append(fields, f+"["+arg+"]")
 		}
 	}

@@ -45,9 +45,9 @@ static int profile_of(const ad_handle *h, const abi_extract_field *f,
  * profile.Display. Values never hold a NUL. */
 static int copy_text(ad_handle *h, const ad_known *k)
 {
-	uint32_t n = k->text_len + 1;
-	if (n > h->str_cap) {
-		uint32_t cap = n < 256 ? 256 : 2 * n;
+	uint32_t size = k->text_len + 1;
+	if (size > h->str_cap) {
+		uint32_t cap = size < 256 ? 256 : 2 * size;
 		char *p = malloc(cap);
 		if (p == NULL)
 			return 0;
@@ -55,12 +55,25 @@ static int copy_text(ad_handle *h, const ad_known *k)
 		h->str_area = p;
 		h->str_cap = cap;
 	}
-	char *d = h->str_area, *end = d + k->text_len;
-	if (k->text_len > 0)
-		memcpy(d, k->text, k->text_len);
-	while (d < end && (d = memchr(d, 0, (size_t)(end - d))) != NULL)
-		*d++ = ' ';
-	*end = 0;
+	/* Eight bytes at a time: a word without a zero byte is copied as is. */
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t highs = 0x8080808080808080ull;
+	const char *src = k->text;
+	char *d = h->str_area;
+	uint32_t i = 0, n = k->text_len;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, src + i, 8);
+		if (((w - ones) & ~w & highs) == 0) {
+			memcpy(d + i, &w, 8); /* no NUL among these eight */
+			continue;
+		}
+		for (uint32_t j = i; j < i + 8; j++)
+			d[j] = src[j] == 0 ? ' ' : src[j];
+	}
+	for (; i < n; i++)
+		d[i] = src[i] == 0 ? ' ' : src[i];
+	d[n] = 0;
 	h->res_str = h->str_area;
 	return 1;
 }

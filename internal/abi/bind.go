@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 	"unsafe"
 
@@ -314,6 +315,10 @@ func (t *Tables) Configure(need profile.Need, fdNeed profile.FDNeed, depth int, 
 	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.eventMask = t.mask(need)
 	t.otherMask = t.mask(t.otherNeed()) | 1<<C.AD_M_FLAGS_IF_THREAD
+	t.otherMissable = 0
+	for n := uint32(t.otherNeed()); n != 0; n &= n - 1 {
+		t.otherMissable |= t.missable[bits.TrailingZeros32(n)]
+	}
 	for i := range t.spec.fd {
 		if i != C.AD_FD_TYPE && fdMemberNeed(i)&fdNeed == 0 {
 			t.spec.fd[i] = C.ad_acc{}
