@@ -224,13 +224,26 @@ func TestPrefixCacheFollowsStateEvents(t *testing.T) {
 		if got, want := text(), "cat sh4 systemd /etc/hosts"; got != want {
 			t.Errorf("after sshd's procexit: %q, want %q", got, want)
 		}
+		// The file's own process execs.
+		if err := p.Threads().Set(2000, "comm", "dog"); err != nil {
+			t.Fatal(err)
+		}
+		num++
+		ts++
+		exec := event.EncodeExecve(event.ExecEvent{TS: ts, Tid: 2000, Pid: 2000, Ptid: 1000, Exe: "dog", Comm: "dog"})
+		if err := p.Parse(exec, num); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := text(), "dog sh4 systemd /etc/hosts"; got != want {
+			t.Errorf("after its own execve: %q, want %q", got, want)
+		}
 		// A change without any event shows once the rendering expires.
 		rename("fish")
-		if got := text(); got != "cat sh4 systemd /etc/hosts" {
+		if got := text(); got != "dog sh4 systemd /etc/hosts" {
 			t.Errorf("within the second: %q, want the kept rendering", got)
 		}
 		ts += 1e9
-		if got := text(); got != "cat fish systemd /etc/hosts" {
+		if got := text(); got != "dog fish systemd /etc/hosts" {
 			t.Errorf("a second later: %q, want the table's", got)
 		}
 	})

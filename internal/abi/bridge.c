@@ -318,7 +318,12 @@ static int pf_find(const ad_prefetch_out *o, int64_t tid)
 	return -1;
 }
 
-/* ec_get fills out from the entry cache when it holds mask of tid. */
+#define EC_FLAGS (1ull << AD_M_U32(AD_U32_FLAGS))
+#define EC_IF_THREAD (1ull << AD_M_FLAGS_IF_THREAD)
+
+/* ec_get fills out from the entry cache when it holds mask of tid. A
+ * request with AD_M_FLAGS_IF_THREAD needs no flags of a main thread by
+ * tid, as read_entry would not read them. */
 static int ec_get(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 		  ad_thread_out *out)
 {
@@ -328,54 +333,92 @@ static int ec_get(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 	uint32_t i = ad_ecache_index(tid);
 	const ad_ecache_key *k = &c->keys[i];
 	ad_ecache_slot *s = &c->slots[i];
-	if (k->tid != tid || s->gen != c->gen || (s->mask & mask) != mask ||
-	    o->ts < s->ts || o->ts - s->ts >= AD_ECACHE_TTL)
+	if (k->tid != tid || s->gen != c->gen || o->ts < s->ts ||
+	    o->ts - s->ts >= AD_ECACHE_TTL)
+		return 0;
+	uint64_t need = mask & ~EC_IF_THREAD;
+	if ((mask & EC_IF_THREAD) && k->pid == tid)
+		need &= ~EC_FLAGS;
+	if ((s->mask & need) != need)
 		return 0;
 	s->call = c->call;
 	out->i64[AD_I64_PID] = k->pid;
 	out->i64[AD_I64_PTID] = k->ptid;
-	out->u32[AD_U32_FLAGS] = s->flags;
-	out->s[AD_S_COMM] = s->comm;
-	out->slen[AD_S_COMM] = s->comm_len;
-	out->failed = s->failed;
+	out->u32[AD_U32_FLAGS] = (need & EC_FLAGS) ? s->flags : 0;
+	if (need & (1ull << AD_M_S(AD_S_COMM))) {
+		out->s[AD_S_COMM] = s->comm;
+		out->slen[AD_S_COMM] = s->comm_len;
+	}
+	out->failed = s->failed & need;
 	c->hits++;
 	return 1;
 }
 
-/* ec_put keeps what was read of tid, unless its slot served this
- * prefetch already (out strings point into it) or the name is too long. */
+/* ec_put keeps what was read of tid among the AD_ECACHE_MEMBERS, merged
+ * with what the slot holds of the same entry, unless the slot served this
+ * prefetch already (out strings point into it) or the name is too long.
+ * The flags of a main thread read with AD_M_FLAGS_IF_THREAD were not read,
+ * so they are not kept. */
 static void ec_put(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 		   const ad_thread_out *out)
 {
 	ad_ecache *c = o->cache;
-	if (c == NULL || (mask & ~AD_ECACHE_MEMBERS) != 0)
+	if (c == NULL)
 		return;
+	uint64_t got = mask & AD_ECACHE_MEMBERS & ~EC_IF_THREAD;
+	if ((mask & EC_IF_THREAD) && out->i64[AD_I64_PID] == tid)
+		got &= ~EC_FLAGS;
 	uint32_t i = ad_ecache_index(tid);
 	ad_ecache_key *k = &c->keys[i];
 	ad_ecache_slot *s = &c->slots[i];
+	const uint64_t comm = 1ull << AD_M_S(AD_S_COMM);
 	uint32_t n = out->slen[AD_S_COMM];
-	if (s->call == c->call || n >= AD_ECACHE_COMM)
+	if (got == 0 || s->call == c->call ||
+	    ((got & comm) && n >= AD_ECACHE_COMM))
 		return;
+	if (k->tid != tid || s->gen != c->gen ||
+	    k->pid != out->i64[AD_I64_PID] || k->ptid != out->i64[AD_I64_PTID])
+		s->mask = s->failed = 0; /* another entry, or another state */
 	k->tid = tid;
 	k->pid = out->i64[AD_I64_PID];
 	k->ptid = out->i64[AD_I64_PTID];
 	s->gen = c->gen;
 	s->ts = o->ts;
-	s->mask = mask;
-	s->failed = out->failed;
-	s->flags = out->u32[AD_U32_FLAGS];
-	s->comm_len = n;
-	if (n > 0)
-		memcpy(s->comm, out->s[AD_S_COMM], n);
-	s->comm[n] = 0;
+	s->mask |= got;
+	s->failed = (s->failed & ~got) | (out->failed & got);
+	if (got & EC_FLAGS)
+		s->flags = out->u32[AD_U32_FLAGS];
+	if (got & comm) {
+		s->comm_len = n;
+		if (n > 0)
+			memcpy(s->comm, out->s[AD_S_COMM], n);
+		s->comm[n] = 0;
+	}
 	c->fills++;
 }
 
+/* read_fd_only reads the event's fd of thread tid into o, for an event
+ * thread whose members came from the entry cache. */
+static int read_fd_only(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+			int64_t tid, ad_prefetch_out *o)
+{
+	abi_state_data key;
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(sp->threads, &key);
+	if (e == NULL)
+		return 0;
+	o->fd_found = read_fd_of(r, sp, e, o->fd, &o->fdout);
+	r->release_entry(sp->threads, e);
+	return 1;
+}
+
 /* pf_fetch reads entry tid into the next out, from the entry cache when
- * it can: all entries but the event thread's (the one with fdout). */
+ * it holds the members asked for: the event thread's (the one with
+ * fdout) asks for more than the cache holds, except in a narrow call. The
+ * event's fd is always read from the table. */
 static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		    ad_prefetch_out *o, int64_t tid, uint64_t mask,
-		    ad_fd_out *fdout, int cacheable)
+		    ad_fd_out *fdout)
 {
 	int i;
 	if (tid <= 0 || o->n >= AD_PREFETCH_MAX)
@@ -384,12 +427,14 @@ static int pf_fetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		return i;
 	i = o->n;
 	memset(&o->outs[i], 0, sizeof(o->outs[i]));
-	if (!(cacheable && ec_get(o, tid, mask, &o->outs[i]))) {
+	if (ec_get(o, tid, mask, &o->outs[i])) {
+		if (fdout != NULL && !read_fd_only(r, sp, tid, o))
+			return -1;
+	} else {
 		if (!read_entry(r, sp, tid, mask, &o->outs[i], o->fd, fdout,
 				&o->fd_found))
 			return -1;
-		if (cacheable)
-			ec_put(o, tid, mask, &o->outs[i]);
+		ec_put(o, tid, mask, &o->outs[i]);
 	}
 	o->tids[i] = tid;
 	o->masks[i] = mask;
@@ -407,7 +452,7 @@ static int pf_main(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	if (o->tids[i] == t->i64[AD_I64_PID] ||
 	    (t->u32[AD_U32_FLAGS] & (1u << 30)))
 		return i;
-	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask, NULL, 1);
+	return pf_fetch(r, sp, o, t->i64[AD_I64_PID], mask, NULL);
 }
 
 int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
@@ -418,8 +463,7 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	o->fd_found = 0;
 	if (o->cache != NULL)
 		o->cache->call++;
-	int ev = pf_fetch(r, sp, o, tid, emask, o->want_fd ? &o->fdout : NULL,
-			  0);
+	int ev = pf_fetch(r, sp, o, tid, emask, o->want_fd ? &o->fdout : NULL);
 	if (ev < 0)
 		return 0;
 	int64_t sid = o->outs[ev].i64[AD_I64_SID];
@@ -429,14 +473,14 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 		depth = AD_PREFETCH_DEPTH;
 	for (int d = 0; d < depth && cur >= 0; d++) {
 		int p = pf_fetch(r, sp, o, o->outs[cur].i64[AD_I64_PTID], omask,
-				 NULL, 1);
+				 NULL);
 		if (p < 0)
 			break;
 		cur = pf_main(r, sp, o, p, omask);
 	}
 	if (leaders) {
-		pf_fetch(r, sp, o, sid, omask, NULL, 1);
-		pf_fetch(r, sp, o, vpgid, omask, NULL, 1);
+		pf_fetch(r, sp, o, sid, omask, NULL);
+		pf_fetch(r, sp, o, vpgid, omask, NULL);
 	}
 	return o->n;
 }

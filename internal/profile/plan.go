@@ -93,6 +93,11 @@ func Compile(fields string) (*Plan, error) {
 		p.stateOnly++
 	}
 	for _, it := range p.items[p.stateOnly:] {
+		if isFDField(it.f.Name) {
+			// The fd fields read the thread only when the fd table has
+			// no entry for the event's fd, and load what they read then.
+			continue
+		}
 		p.tailNeeds |= it.f.Needs | it.f.EventNeeds
 	}
 	return p, nil
@@ -113,7 +118,7 @@ func isFDField(name string) bool {
 // StateOnly returns how many leading fields of p render from the threads
 // table alone, so that their rendering holds as long as the table does
 // (see RenderFrom), and what the remaining fields read of the event
-// thread's entry.
+// thread's entry up front (the fd fields load what they need on demand).
 func (p *Plan) StateOnly() (n int, tail Need) { return p.stateOnly, p.tailNeeds }
 
 // FDNeeds returns what the plan's fd fields read of the event's fd table
