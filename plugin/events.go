@@ -46,6 +46,9 @@ func (inst *instance) parse(raw []byte, evtnum uint64, reader, writer unsafe.Poi
 	}
 	inst.begin(reader, writer, ev, evtnum)
 	defer inst.state.End()
+	if h := inst.h; h.early_valid != 0 && uint64(h.early_evtnum) == evtnum {
+		inst.state.TakeEarly(int(h.early_n))
+	}
 	inst.det.Parse(ev, evtnum, inst.state, inst.lists)
 	inst.publish(ev, evtnum, raw)
 	return true

@@ -213,6 +213,17 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 		}
 		if (!(r & AD_ROUTE_GO))
 			return ABI_SUCCESS;
+		h->early_valid = 0;
+		if ((r & AD_ROUTE_EARLY) && h->early != NULL && in != NULL &&
+		    in->table_reader_ext != NULL) {
+			/* One call into Go's runtime fewer: the Go side takes
+			 * these entries (State.TakeEarly). */
+			h->early_n = ad_early_prefetch(
+				h->early, in->table_reader_ext,
+				(int64_t)ev->evt->tid, ev->evt->ts);
+			h->early_evtnum = ev->evtnum;
+			h->early_valid = 1;
+		}
 	}
 	return ad_go_parse_event(s, (abi_event_input *)ev,
 				 (abi_parse_input *)in);

@@ -72,6 +72,12 @@ typedef struct ad_handle {
 	uint64_t changed_evtnum;
 	/* The State's entry cache (bridge.h's ad_ecache), or NULL. */
 	void *ecache;
+	/* The State's early prefetch (bridge.h's ad_early), or NULL; the
+	 * last one ran for event early_evtnum and read early_n entries. */
+	void *early;
+	uint32_t early_valid;
+	int32_t early_n;
+	uint64_t early_evtnum;
 } ad_handle;
 
 enum {
@@ -80,6 +86,7 @@ enum {
 	AD_ROUTE_CLONE = 4, /* a clone exit: its result is the new thread */
 	AD_ROUTE_CLEAR = 8, /* an event whose effect on entries is unknown */
 	AD_ROUTE_EXIT = 16, /* a thread exits (procexit) */
+	AD_ROUTE_EARLY = 32, /* prefetch in C before calling into Go */
 };
 
 /* ad_handle_free frees what the fast path allocated in h. */

@@ -216,6 +216,7 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	if walks {
 		inst.state.UseEntryCache()
 		inst.h.ecache = inst.state.EntryCache()
+		inst.h.early = inst.state.Early()
 	}
 	inst.setTypes(det.Codes(), inst.caches || walks)
 	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
@@ -250,6 +251,11 @@ func (inst *instance) setTypes(codes []uint16, state bool) {
 				route[c] |= C.AD_ROUTE_CLONE
 			case "procexit":
 				route[c] |= C.AD_ROUTE_EXIT
+			}
+			// A counted code that changes state renders everything
+			// afresh: its walk can be read before entering Go.
+			if route[c]&C.AD_ROUTE_GO != 0 {
+				route[c] |= C.AD_ROUTE_EARLY
 			}
 		}
 		route[event.AsyncEventE] |= C.AD_ROUTE_CLEAR

@@ -279,6 +279,35 @@ static inline int ad_prefetch_u(uintptr_t r, uintptr_t sp, int64_t tid,
 			   (const ad_thread_spec *)sp, tid, depth, leaders,
 			   emask, omask, (ad_prefetch_out *)o);
 }
+/*
+ * ad_early is a prefetch the plugin's C parse entry performs before it
+ * calls into Go, for events on which the whole walk is read anyway (those
+ * that change state: nothing of them is kept between events). The State
+ * fills it at init; the Go side then takes the result (State.TakeEarly)
+ * instead of crossing into C itself.
+ */
+typedef struct ad_early {
+	const ad_thread_spec *spec;
+	ad_prefetch_out *pf;
+	ad_ecache *cache;
+	int depth, leaders;
+	uint64_t emask, omask;
+} ad_early;
+
+/* ad_early_prefetch runs e's prefetch of thread tid for an event of time
+ * ts, with the call's reader r. It returns the number of entries read. */
+static inline int ad_early_prefetch(const ad_early *e,
+				    const abi_reader_vt_ext *r, int64_t tid,
+				    uint64_t ts)
+{
+	e->pf->fd = 0;
+	e->pf->want_fd = 0;
+	e->pf->cache = e->cache;
+	e->pf->ts = ts;
+	return ad_prefetch(r, e->spec, tid, e->depth, e->leaders, e->emask,
+			   e->omask, e->pf);
+}
+
 /* ad_write_strings writes two string fields of entry tid in one access. */
 int ad_write_strings(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		     abi_table *t, int64_t tid, abi_field *f1, const char *s1,

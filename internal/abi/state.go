@@ -71,6 +71,11 @@ type State struct {
 	ecache *C.ad_ecache
 	useEC  bool
 	ts     uint64
+	// early describes the C parse entry's prefetch (Early); hasEarly says
+	// it ran for this call and read earlyN entries.
+	early    *C.ad_early
+	hasEarly bool
+	earlyN   int
 
 	encBuf *C.char
 	encCap int
@@ -103,6 +108,35 @@ func (s *State) EntryCache() unsafe.Pointer { return unsafe.Pointer(s.ecache) }
 // each event changes (see bridge.h) may turn it on.
 func (s *State) UseEntryCache() { s.useEC = true }
 
+// Early returns the description of the prefetch the plugin's C parse
+// entry may run before calling into Go (an ad_early in C memory), or nil
+// when the profiles walk nothing. Call it after Configure and
+// UseEntryCache.
+func (s *State) Early() unsafe.Pointer {
+	if !s.t.prefetch() {
+		return nil
+	}
+	if s.early == nil {
+		s.early = (*C.ad_early)(C.calloc(1, C.sizeof_ad_early))
+	}
+	e := s.early
+	e.spec, e.pf, e.depth, e.leaders = s.t.spec, s.pf, C.int(s.t.depth), cbool(s.t.leaders)
+	e.emask, e.omask = C.uint64_t(s.t.eventMask), C.uint64_t(s.t.otherMask)
+	e.cache = nil
+	if s.useEC {
+		e.cache = s.ecache
+	}
+	return unsafe.Pointer(e)
+}
+
+// TakeEarly tells s, after Begin, that the plugin's C parse entry already
+// ran the Early prefetch for this call's event thread and read n entries:
+// the first read of the event thread takes them instead of crossing into
+// C.
+func (s *State) TakeEarly(n int) {
+	s.earlyN, s.hasEarly = n, true
+}
+
 // EntryCacheStats returns the entry cache's hits and fills so far.
 func (s *State) EntryCacheStats() (hits, fills uint64) {
 	return uint64(s.ecache.hits), uint64(s.ecache.fills)
@@ -120,10 +154,11 @@ func (s *State) Close() {
 	C.free(unsafe.Pointer(s.fdout))
 	C.free(unsafe.Pointer(s.pf))
 	C.free(unsafe.Pointer(s.ecache))
+	C.free(unsafe.Pointer(s.early))
 	if s.encBuf != nil {
 		C.free(unsafe.Pointer(s.encBuf))
 	}
-	s.out, s.fdout, s.encBuf, s.pf, s.ecache = nil, nil, nil, nil, nil
+	s.out, s.fdout, s.encBuf, s.pf, s.ecache, s.early = nil, nil, nil, nil, nil, nil
 }
 
 // Begin binds s to the table reader (and writer, for parse calls) of the
@@ -134,6 +169,7 @@ func (s *State) Close() {
 func (s *State) Begin(reader, writer unsafe.Pointer, evTid int64, ts uint64) {
 	s.ts = ts
 	s.evTid, s.prefetched, s.fdHinted, s.narrow = evTid, false, false, false
+	s.hasEarly = false
 	s.r = (*C.abi_reader_vt_ext)(reader)
 	s.w = (*C.abi_writer_vt_ext)(writer)
 	s.n, s.nfd = 0, 0
@@ -190,6 +226,12 @@ func (s *State) Thread(tid int64) (*profile.Thread, bool) {
 			return s.cache[i], s.cache[i].Missing&missingEntry == 0
 		}
 	}
+	if tid == s.evTid && !s.prefetched && s.hasEarly && !s.fdHinted {
+		s.Crosses++ // made by the C parse entry
+		if th := s.takePrefetch(s.earlyN, s.t.need); th != nil {
+			return th, th.Missing&missingEntry == 0
+		}
+	}
 	ahead := s.t.prefetch() && !s.narrow
 	if tid == s.evTid && !s.prefetched && s.r != nil && (ahead || s.fdHinted) {
 		if th := s.prefetch(); th != nil {
@@ -235,6 +277,14 @@ func (s *State) prefetch() *profile.Thread {
 	n := int(C.ad_prefetch_u(u(unsafe.Pointer(s.r)), u(unsafe.Pointer(s.t.spec)),
 		C.int64_t(s.evTid), C.int(depth), cbool(leaders),
 		C.uint64_t(evMask), C.uint64_t(s.t.otherMask), u(unsafe.Pointer(s.pf))))
+	return s.takePrefetch(n, evNeed)
+}
+
+// takePrefetch caches the n entries a prefetch read (the event thread's
+// with evNeed) and returns the event thread's, marked missing when the
+// table has none.
+func (s *State) takePrefetch(n int, evNeed profile.Need) *profile.Thread {
+	s.prefetched = true
 	var ev *profile.Thread
 	for i := 0; i < n; i++ {
 		tid := int64(s.pf.tids[i])
