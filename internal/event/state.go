@@ -12,7 +12,7 @@ package event
 var stateNames = []string{
 	"clone", "fork", "vfork", "clone3", "execve", "execveat", "procexit",
 	"setsid", "setpgid", "chdir", "fchdir", "chroot",
-	"setuid", "setgid", "setresuid", "setresgid", "setreuid", "setregid",
+	"setuid", "setgid", "setresuid", "setresgid",
 	"setrlimit", "prlimit", "capset", "prctl", "setns", "unshare",
 }
 
