@@ -71,7 +71,7 @@ func (inst *instance) publish(ev *event.Event, evtnum uint64, raw []byte) {
 	if size > int(h.text_cap) {
 		C.free(unsafe.Pointer(h.text_area))
 		h.text_cap = C.uint32_t(max(2*size, 256))
-		h.text_area = (*C.char)(C.malloc(C.size_t(h.text_cap)))
+		h.text_area = (*C.char)(C.malloc(C.size_t(h.text_cap))) // never nil: cgo's malloc
 	}
 	area := unsafe.Slice((*byte)(unsafe.Pointer(h.text_area)), int(h.text_cap))
 	off := 0

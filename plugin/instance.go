@@ -346,6 +346,11 @@ func destroyInstance(h unsafe.Pointer) {
 
 // release frees what init built, keeping the error buffer.
 func (inst *instance) release() {
+	if h := inst.h; h != nil {
+		// The handle outlives a failed init (for plugin_get_last_error):
+		// nothing in it may point into what is freed here.
+		h.valid, h.ecache, h.early, h.early_valid = 0, nil, nil, 0
+	}
 	if inst.state != nil {
 		inst.state.Close()
 	}
