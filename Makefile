@@ -29,9 +29,12 @@ $(LIB): $(shell find plugin internal -name '*.go' -o -name '*.c' -o -name '*.h' 
 demo: $(LIB)
 	$(GO) run ./cmd/addemo -lib ./$(LIB)
 
+# Tests run with glibc's heap checks on and freed memory filled, so that
+# a C write into freed memory is likely to abort the run.
 test:
 	$(GO) vet ./...
-	GOEXPERIMENT=cgocheck2 $(GO) test -race -count=1 ./...
+	MALLOC_PERTURB_=165 GLIBC_TUNABLES=glibc.malloc.check=3 \
+	  GOEXPERIMENT=cgocheck2 $(GO) test -race -count=1 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCHCOUNT) ./internal/sketch ./internal/profile ./internal/event ./e2e

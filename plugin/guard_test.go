@@ -32,3 +32,21 @@ func TestGuardTurnsPanicsIntoFailures(t *testing.T) {
 		t.Errorf("init panic gave %v", err)
 	}
 }
+
+// TestDestroyForgetsTheHandle: destroy frees the C handle; the instance
+// must not keep it, or release (which clears cache pointers in it) writes
+// into freed memory.
+func TestDestroyForgetsTheHandle(t *testing.T) {
+	inst := &instance{errBuf: cmalloc(1024)}
+	h, err := register(inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lookup(h) != inst {
+		t.Fatal("registered instance not found")
+	}
+	destroyInstance(h)
+	if inst.h != nil || inst.handle != nil {
+		t.Errorf("instance still points to its freed handle")
+	}
+}

@@ -114,6 +114,7 @@ func register(inst *instance) (unsafe.Pointer, error) {
 func unregister(inst *instance) {
 	slots[inst.h.slot-1].Store(nil)
 	freeHandle(inst.h)
+	inst.h, inst.handle = nil, nil // freed: nothing may write there again
 }
 
 // instance is one initialised plugin: what init built plus the C memory
