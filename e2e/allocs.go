@@ -11,9 +11,11 @@ package e2e
 
 typedef uint64_t (*allocs_fn)(void);
 typedef uint64_t (*state_fn)(uintptr_t);
+typedef uint64_t (*toggle_fn)(uintptr_t, int);
 
 static uint64_t call_allocs(void *fn) { return ((allocs_fn)fn)(); }
 static uint64_t call_state(void *fn, uintptr_t s) { return ((state_fn)fn)(s); }
+static uint64_t call_toggle(void *fn, uintptr_t s, int on) { return ((toggle_fn)fn)(s, on); }
 
 static void *find(const char *path, const char *sym) {
 	void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD | RTLD_DEEPBIND);
@@ -62,6 +64,32 @@ func fastHits(path string) (func(state uintptr) uint64, error) {
 		return nil, err
 	}
 	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
+}
+
+// cBytes returns a reader of an instance's fixed C memory (sketches,
+// prefix caches, entry cache).
+func cBytes(path string) (func(state uintptr) uint64, error) {
+	fn, err := symbol(path, "anomalydetection_c_bytes")
+	if err != nil {
+		return nil, err
+	}
+	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
+}
+
+// cparseToggle returns a function that turns an instance's C counting
+// path on or off and returns how many events it has counted.
+func cparseToggle(path string) (func(state uintptr, on bool) uint64, error) {
+	fn, err := symbol(path, "anomalydetection_set_cparse")
+	if err != nil {
+		return nil, err
+	}
+	return func(s uintptr, on bool) uint64 {
+		v := C.int(0)
+		if on {
+			v = 1
+		}
+		return uint64(C.call_toggle(fn, C.uintptr_t(s), v))
+	}, nil
 }
 
 func hook(path, name string) (func() uint64, error) {

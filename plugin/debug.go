@@ -51,7 +51,11 @@ func anomalydetection_heap_live() (n C.uint64_t) {
 func anomalydetection_crossings(s unsafe.Pointer) (n C.uint64_t) {
 	defer guard("crossings", nil)
 	if inst := lookup(s); inst != nil && inst.state != nil {
-		return C.uint64_t(inst.state.Crosses)
+		n := inst.state.Crosses
+		if inst.cp != nil {
+			n += uint64(inst.cp.crossings)
+		}
+		return C.uint64_t(n)
 	}
 	return 0
 }
@@ -67,4 +71,44 @@ func anomalydetection_fast_hits(s unsafe.Pointer) (n C.uint64_t) {
 		return C.uint64_t(inst.h.fast_hits)
 	}
 	return 0
+}
+
+// anomalydetection_set_cparse turns instance s's C counting path
+// (cparse.c) on or off and returns how many events it has counted. Like
+// the other hooks it is outside the plugin API; the tests use it to run
+// the same events through both paths.
+//
+//export anomalydetection_set_cparse
+func anomalydetection_set_cparse(s unsafe.Pointer, on C.int) (n C.uint64_t) {
+	defer guard("set_cparse", nil)
+	inst := lookup(s)
+	if inst == nil || inst.cp == nil {
+		return 0
+	}
+	inst.cp.enabled = 0
+	if on != 0 {
+		inst.cp.enabled = 1
+	}
+	return inst.cp.parsed
+}
+
+// anomalydetection_c_bytes returns the fixed C memory of instance s: the
+// sketches and prefix caches (which live in C memory for the C counting
+// path), the entry cache and the prefetch buffer. Like the other hooks it
+// is outside the plugin API; the memory test adds it to the Go heap.
+//
+//export anomalydetection_c_bytes
+func anomalydetection_c_bytes(s unsafe.Pointer) (n C.uint64_t) {
+	defer guard("c_bytes", nil)
+	inst := lookup(s)
+	if inst == nil {
+		return 0
+	}
+	if inst.mem != nil {
+		n += C.uint64_t(inst.mem.bytes)
+	}
+	if inst.state != nil {
+		n += C.uint64_t(inst.state.CBytes())
+	}
+	return n
 }

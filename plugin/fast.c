@@ -223,6 +223,8 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 				(int64_t)ev->evt->tid, ev->evt->ts);
 			h->early_evtnum = ev->evtnum;
 			h->early_valid = 1;
+		} else if (h->cparse != NULL && ad_cparse_event(h, ev, in)) {
+			return ABI_SUCCESS; /* counted in C (cparse.c) */
 		}
 	}
 	return ad_go_parse_event(s, (abi_event_input *)ev,

@@ -99,4 +99,5 @@ func (inst *instance) publish(ev *event.Event, evtnum uint64, raw []byte) {
 	h.evlen = C.uint32_t(len(raw))
 	h.evtnum = C.uint64_t(evtnum)
 	h.valid = 1
+	inst.syncCParse()
 }

@@ -34,6 +34,57 @@ typedef struct ad_known {
 	const char *name; /* the profile's name, NULL when it has none */
 } ad_known;
 
+/* One prefix cache slot, laid out as detector's prefixSlot (checked by
+ * TestCLayouts). */
+typedef struct ad_pslot {
+	int64_t tid;
+	uint64_t epoch;
+	uint64_t ts;
+	uint16_t n;
+	uint8_t ok;
+	char buf[480];
+} ad_pslot;
+
+/* A profile as the C counting path sees it (cparse.c). */
+typedef struct ad_cprof {
+	uint64_t *cells; /* rows x cols counters, row-major */
+	uint32_t rows, cols;
+	uint32_t plain;
+	uint64_t hstart, hk[4]; /* the sketch's hash key */
+	ad_pslot *slots;         /* its prefix cache (AD_PSLOTS) */
+} ad_cprof;
+
+#define AD_PSLOTS 64
+
+/* What the C counting path needs; see cparse.c. */
+typedef struct ad_cparse {
+	uint32_t nprof;
+	uint32_t ncodes;
+	ad_cprof *prof;
+	/* Per code: 1 + the index of the parameter that holds the fd, or 0
+	 * when the C path leaves the code to Go. */
+	uint8_t *fdparam;
+	/* Per code, nprof bytes: AD_CP_COUNT, AD_CP_NONE or 0 (ask Go). */
+	uint8_t *plan;
+	const void *spec; /* the tables' ad_thread_spec */
+	uint64_t ttl;     /* a kept prefix's life, in event time */
+	/* Published by Go after each of its calls. */
+	uint64_t first_ts;
+	uint32_t first_valid;
+	uint32_t has_timers;
+	uint64_t next_reset; /* the earliest reset among the timers */
+	uint32_t enabled;
+	/* Running totals, merged by Go (detector.AddCounts). */
+	uint64_t parsed, counted, crossings;
+} ad_cparse;
+
+enum { AD_CP_COUNT = 1, AD_CP_NONE = 2 };
+
+/* ad_chash is the C path's sketch hash (sketch's Hash). */
+uint64_t ad_chash(const ad_cprof *p, const uint8_t *key, size_t n);
+/* ad_cadd is the C path's sketch update of one (AddEstimateHash(h, 1)). */
+uint64_t ad_cadd(const ad_cprof *p, uint64_t h);
+
 typedef struct ad_handle {
 	uint64_t slot;  /* instance slot + 1; 0 once destroyed */
 	uint64_t magic; /* AD_HANDLE_MAGIC while the instance lives */
@@ -78,6 +129,8 @@ typedef struct ad_handle {
 	uint32_t early_valid;
 	int32_t early_n;
 	uint64_t early_evtnum;
+	/* The C counting path's description, or NULL. */
+	ad_cparse *cparse;
 } ad_handle;
 
 enum {
@@ -88,6 +141,10 @@ enum {
 	AD_ROUTE_EXIT = 16, /* a thread exits (procexit) */
 	AD_ROUTE_EARLY = 32, /* prefetch in C before calling into Go */
 };
+
+/* ad_cparse_event counts a parsed event in C when it can (cparse.c). */
+int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
+		    const abi_parse_input *in);
 
 /* ad_handle_free frees what the fast path allocated in h. */
 void ad_handle_free(ad_handle *h);

@@ -123,6 +123,8 @@ type instance struct {
 	handle unsafe.Pointer // C memory, see register
 	h      *C.ad_handle   // the same, typed
 	known  []detector.Known
+	mem    *cmem        // the detector's sketches and prefix caches
+	cp     *C.ad_cparse // the C counting path, in mem; nil when off
 	det    *detector.Detector
 	tables *abi.Tables
 	state  *abi.State
@@ -197,7 +199,8 @@ func (inst *instance) init(in unsafe.Pointer) error {
 		inst.log.Info(n)
 	}
 
-	det, err := detector.New(abi.Config(in), inst.log)
+	inst.mem = &cmem{}
+	det, err := detector.New(abi.Config(in), inst.log, detector.WithMemory(inst.mem))
 	if err != nil {
 		return fmt.Errorf("init_config: %w", err)
 	}
@@ -220,6 +223,7 @@ func (inst *instance) init(in unsafe.Pointer) error {
 		inst.h.early = inst.state.Early()
 	}
 	inst.setTypes(det.Codes(), inst.caches || walks)
+	inst.setupCParse()
 	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
 	return nil
 }
@@ -339,6 +343,7 @@ func destroyInstance(h unsafe.Pointer) {
 	}
 	unregister(inst)
 	if inst.log != nil && inst.det != nil {
+		inst.mergeCParse()
 		inst.log.Info("stopping", "stats", fmt.Sprintf("%+v", inst.det.Stats()))
 	}
 	inst.release()
@@ -351,6 +356,7 @@ func (inst *instance) release() {
 		// The handle outlives a failed init (for plugin_get_last_error):
 		// nothing in it may point into what is freed here.
 		h.valid, h.ecache, h.early, h.early_valid = 0, nil, nil, 0
+		h.cparse = nil
 	}
 	if inst.state != nil {
 		inst.state.Close()
@@ -364,6 +370,10 @@ func (inst *instance) release() {
 	C.free(unsafe.Pointer(inst.resStr))
 	C.free(unsafe.Pointer(inst.strArea))
 	inst.state, inst.tables, inst.det, inst.lists = nil, nil, nil, nil
+	if inst.mem != nil {
+		inst.mem.free() // after the detector that used it is dropped
+		inst.mem, inst.cp = nil, nil
+	}
 	inst.types, inst.resU64, inst.resStr, inst.strArea = nil, nil, nil, nil
 	inst.ptypes = nil
 }

@@ -485,6 +485,38 @@ int ad_prefetch(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
 	return o->n;
 }
 
+int ad_read_fd_name(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		    int64_t tid, int64_t fd, const char **name, uint32_t *len)
+{
+	abi_state_data key, d;
+	int ok = 0;
+	if (sp->fds == NULL || sp->fd[AD_FD_NAME].f == NULL)
+		return 0;
+	key.s64 = tid;
+	abi_entry *e = r->get_entry(sp->threads, &key);
+	if (e == NULL)
+		return 0;
+	memset(&d, 0, sizeof(d));
+	if (r->read_field(sp->threads, e, sp->fds, &d) == ABI_SUCCESS &&
+	    d.table != NULL) {
+		abi_table *fdt = d.table;
+		key.s64 = fd;
+		abi_entry *fe = r->get_entry(fdt, &key);
+		if (fe != NULL) {
+			memset(&d, 0, sizeof(d));
+			if (r->read_field(fdt, fe, sp->fd[AD_FD_NAME].f, &d) ==
+			    ABI_SUCCESS) {
+				*name = d.str ? d.str : "";
+				*len = (uint32_t)strlen(*name);
+				ok = 1;
+			}
+			r->release_entry(fdt, fe);
+		}
+	}
+	r->release_entry(sp->threads, e);
+	return ok;
+}
+
 int ad_write_strings(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		     abi_table *t, int64_t tid, abi_field *f1, const char *s1,
 		     abi_field *f2, const char *s2)

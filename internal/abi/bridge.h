@@ -308,6 +308,13 @@ static inline int ad_early_prefetch(const ad_early *e,
 			   e->omask, e->pf);
 }
 
+/* ad_read_fd_name reads the name of fd of thread tid (through its fd
+ * table), and nothing else. It returns 0 when the thread, its table, the
+ * fd or its name cannot be read. name points into host memory valid
+ * during the current plugin call. */
+int ad_read_fd_name(const abi_reader_vt_ext *r, const ad_thread_spec *sp,
+		    int64_t tid, int64_t fd, const char **name, uint32_t *len);
+
 /* ad_write_strings writes two string fields of entry tid in one access. */
 int ad_write_strings(const abi_writer_vt_ext *w, const abi_reader_vt_ext *r,
 		     abi_table *t, int64_t tid, abi_field *f1, const char *s1,

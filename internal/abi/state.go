@@ -137,6 +137,12 @@ func (s *State) TakeEarly(n int) {
 	s.earlyN, s.hasEarly = n, true
 }
 
+// CBytes returns the size of the State's fixed C memory that outlives a
+// call: the entry cache and the prefetch buffer.
+func (s *State) CBytes() int {
+	return int(C.sizeof_ad_ecache) + int(C.sizeof_ad_prefetch_out)
+}
+
 // EntryCacheStats returns the entry cache's hits and fills so far.
 func (s *State) EntryCacheStats() (hits, fills uint64) {
 	return uint64(s.ecache.hits), uint64(s.ecache.fills)

@@ -142,6 +142,13 @@ func OpenTables(in unsafe.Pointer) (*Tables, error) {
 // Gen returns the detected host generation.
 func (t *Tables) Gen() Gen { return t.gen }
 
+// Spec returns the C description of what to read (an ad_thread_spec),
+// for the plugin's C paths. It lives until Close.
+func (t *Tables) Spec() unsafe.Pointer { return unsafe.Pointer(t.spec) }
+
+// HasFDTable reports whether the host's fd tables are used.
+func (t *Tables) HasFDTable() bool { return t.avail.fds != nil }
+
 // LogFunc returns the host's log callback when the host has one, else nil.
 func LogFunc(in unsafe.Pointer, g Gen) unsafe.Pointer {
 	if g != Gen35 {

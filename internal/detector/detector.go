@@ -11,6 +11,7 @@ package detector
 import (
 	"fmt"
 	"log/slog"
+	"unsafe"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/config"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
@@ -52,6 +53,8 @@ type Detector struct {
 	firstTS uint64
 	started bool
 	stats   Stats
+	// mem places the sketches and prefix caches (WithMemory).
+	mem Memory
 }
 
 // prof is one behavior profile with its sketch and per-event cache.
@@ -88,7 +91,7 @@ const (
 
 // New decodes the init configuration, compiles every profile and builds
 // its sketch. Errors name the configuration path of the bad value.
-func New(raw string, log *slog.Logger) (*Detector, error) {
+func New(raw string, log *slog.Logger, opts ...Option) (*Detector, error) {
 	cfg, err := config.Parse(raw, checkProfile)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,9 @@ func New(raw string, log *slog.Logger) (*Detector, error) {
 	}
 
 	d := &Detector{cfg: cfg, ctx: profile.NewCtx()}
+	for _, o := range opts {
+		o(d)
+	}
 	if !cfg.Enabled {
 		return d, nil
 	}
@@ -140,7 +146,12 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cp.ShapePath, err)
 	}
-	sk, err := sketch.New(shape, sketch.WithMode(sketchMode(mode)))
+	skOpts := []sketch.Option{sketch.WithMode(sketchMode(mode))}
+	if d.mem != nil {
+		n := shape.Cells()
+		skOpts = append(skOpts, sketch.WithCells(unsafe.Slice((*uint64)(d.mem.Alloc(8*n)), n)))
+	}
+	sk, err := sketch.New(shape, skOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cp.ShapePath, err)
 	}
@@ -153,7 +164,7 @@ func (d *Detector) build(i int, cp *config.Profile, mode config.Mode) (*prof, er
 		p.counted[c] = true
 		d.byCode[c] = append(d.byCode[c], i)
 	}
-	p.setupPrefix(cp.EventCodes)
+	p.setupPrefix(cp.EventCodes, d.mem)
 	d.need |= plan.Needs()
 	d.fdNeed |= plan.FDNeeds()
 	depth, leaders := plan.Depth()

@@ -1,6 +1,8 @@
 package detector
 
 import (
+	"unsafe"
+
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
 	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 )
@@ -60,7 +62,7 @@ func (d *Detector) Caches() bool {
 // setupPrefix gives p its cache when it has leading table-only fields and
 // is counted on some event that changes no state (on the others nothing
 // would ever be kept).
-func (p *prof) setupPrefix(codes []uint16) {
+func (p *prof) setupPrefix(codes []uint16, mem Memory) {
 	n, tail := p.plan.StateOnly()
 	if n == 0 {
 		return
@@ -68,7 +70,11 @@ func (p *prof) setupPrefix(codes []uint16) {
 	for _, c := range codes {
 		if !event.ChangesState(c) {
 			p.stateOnly, p.tailNeeds = n, tail
-			p.slots = new([prefixSlots]prefixSlot)
+			if mem != nil {
+				p.slots = (*[prefixSlots]prefixSlot)(mem.Alloc(int(unsafe.Sizeof([prefixSlots]prefixSlot{}))))
+			} else {
+				p.slots = new([prefixSlots]prefixSlot)
+			}
 			return
 		}
 	}

@@ -67,6 +67,7 @@ type settings struct {
 	seed    uint64
 	seedSet bool
 	shared  bool
+	cells   []uint64
 }
 
 // WithMode selects the update rule; the default is Conservative.
@@ -84,6 +85,12 @@ func WithSeed(seed uint64) Option {
 // costs a locked instruction per changed counter on amd64. The package
 // documentation says what overlapping readers see.
 func WithConcurrentReads() Option { return func(s *settings) { s.shared = true } }
+
+// WithCells makes the sketch count in cells, which must hold exactly
+// Rows*Cols zeroed counters, instead of memory of its own: the plugin
+// places the counters in C memory so that its C path can update them
+// (see Raw).
+func WithCells(cells []uint64) Option { return func(s *settings) { s.cells = cells } }
 
 // New returns a zeroed sketch of the given shape. Unless WithSeed is given,
 // the seed is drawn from crypto/rand, which on Linux is getrandom(2): it
@@ -112,8 +119,14 @@ func New(shape Shape, opts ...Option) (*Sketch, error) {
 		st.seed = binary.LittleEndian.Uint64(b[:])
 	}
 
+	cells := st.cells
+	if cells == nil {
+		cells = make([]uint64, shape.Cells())
+	} else if len(cells) != shape.Cells() {
+		return nil, fmt.Errorf("%d cells for a %d x %d sketch: %w", len(cells), shape.Rows, shape.Cols, ErrShape)
+	}
 	return &Sketch{
-		cells:  make([]uint64, shape.Cells()),
+		cells:  cells,
 		rows:   shape.Rows,
 		cols:   shape.Cols,
 		mode:   st.mode,
@@ -323,4 +336,18 @@ func (s *Sketch) addConservative(t unsafe.Pointer, h, n uint64) uint64 {
 	}
 
 	return next
+}
+
+// RawKey is what Raw gives of the hash: the initial state and the lane
+// secrets of Hash.
+type RawKey struct {
+	Start uint64
+	K     [4]uint64
+}
+
+// Raw returns the counters (row-major, Rows*Cols) and the hash key, for
+// code outside Go that must hash and update exactly like Hash and
+// AddEstimateHash (the plugin's C path; its tests compare the two).
+func (s *Sketch) Raw() ([]uint64, RawKey) {
+	return s.cells, RawKey{Start: s.hk.start, K: s.hk.k}
 }

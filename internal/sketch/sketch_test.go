@@ -396,3 +396,29 @@ func TestNoAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestWithCells: a sketch counts in the memory it is given, which must
+// fit its shape, and Raw exposes that memory and the hash key.
+func TestWithCells(t *testing.T) {
+	shape := Shape{Rows: 3, Cols: 50}
+	cells := make([]uint64, shape.Cells())
+	s, err := New(shape, WithSeed(7), WithCells(cells))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Add([]byte("key"), 5)
+	var sum uint64
+	for _, c := range cells {
+		sum += c
+	}
+	if sum != 15 {
+		t.Errorf("the given cells hold %d, want 3 rows x 5", sum)
+	}
+	raw, key := s.Raw()
+	if &raw[0] != &cells[0] || key != (RawKey{Start: s.hk.start, K: s.hk.k}) {
+		t.Errorf("Raw does not give the sketch's own cells and key")
+	}
+	if _, err := New(shape, WithCells(make([]uint64, 10))); !errors.Is(err, ErrShape) {
+		t.Errorf("10 cells for a 3 x 50 sketch: %v, want ErrShape", err)
+	}
+}
