@@ -92,6 +92,16 @@ func cparseToggle(path string) (func(state uintptr, on bool) uint64, error) {
 	}, nil
 }
 
+// goCalls returns a reader of an instance's count of calls that entered
+// the plugin's Go runtime.
+func goCalls(path string) (func(state uintptr) uint64, error) {
+	fn, err := symbol(path, "anomalydetection_go_calls")
+	if err != nil {
+		return nil, err
+	}
+	return func(s uintptr) uint64 { return uint64(C.call_state(fn, C.uintptr_t(s))) }, nil
+}
+
 func hook(path, name string) (func() uint64, error) {
 	fn, err := symbol(path, name)
 	if err != nil {

@@ -112,6 +112,7 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 		allocs := func() uint64 { return 0 }
 		crossed := func() uint64 { return 0 }
 		fast := func() uint64 { return 0 }
+		gocalls := func() uint64 { return 0 }
 		if prefix == "" {
 			if allocs, err = heapAllocs(lib); err != nil {
 				b.Fatal(err)
@@ -126,8 +127,11 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 			if hits, err := fastHits(lib); err == nil {
 				fast = func() uint64 { return hits(p.StateHandle()) }
 			}
+			if calls, err := goCalls(lib); err == nil {
+				gocalls = func() uint64 { return calls(p.StateHandle()) }
+			}
 		}
-		counters := benchCounters{allocs, crossed, fast}
+		counters := benchCounters{allocs, crossed, fast, gocalls}
 		events := []struct {
 			name    string
 			raw     []byte
@@ -182,8 +186,9 @@ func countFields(profs ...int) []string {
 // runEvents drives raw through p b.N times, extracting fields; every field
 // must have a value at the end unless optional.
 // benchCounters read the plugin's own counters: heap allocations, calls
-// into the host's table code, and extractions answered without Go.
-type benchCounters struct{ allocs, crossings, fast func() uint64 }
+// into the host's table code, extractions answered without Go, and calls
+// that entered Go.
+type benchCounters struct{ allocs, crossings, fast, gocalls func() uint64 }
 
 func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, optional bool, c benchCounters) {
 	batch, err := p.NewBatch(fields...)
@@ -192,7 +197,7 @@ func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, option
 	}
 	defer batch.Close()
 	num := uint64(1 << 32)
-	before, calls, crossed, fast := c.allocs(), p.Stats().TableCalls, c.crossings(), c.fast()
+	before, calls, crossed, fast, gocalls := c.allocs(), p.Stats().TableCalls, c.crossings(), c.fast(), c.gocalls()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		num++
@@ -209,5 +214,6 @@ func runEvents(b *testing.B, p *host.Plugin, raw []byte, fields []string, option
 	b.ReportMetric(float64(c.allocs()-before)/float64(b.N), "plugin-allocs/op")
 	b.ReportMetric(float64(c.crossings()-crossed)/float64(b.N), "crossings/op")
 	b.ReportMetric(float64(c.fast()-fast)/float64(b.N), "c-extracts/op")
+	b.ReportMetric(float64(c.gocalls()-gocalls)/float64(b.N), "go-calls/op")
 	b.ReportMetric(float64(p.Stats().TableCalls-calls)/float64(b.N), "table-calls/op")
 }

@@ -73,6 +73,19 @@ func anomalydetection_fast_hits(s unsafe.Pointer) (n C.uint64_t) {
 	return 0
 }
 
+// anomalydetection_go_calls returns how many parse and extract calls of
+// instance s entered Go (the others were answered in C). Like the other
+// hooks it is outside the plugin API.
+//
+//export anomalydetection_go_calls
+func anomalydetection_go_calls(s unsafe.Pointer) (n C.uint64_t) {
+	defer guard("go_calls", nil)
+	if inst := lookup(s); inst != nil {
+		return C.uint64_t(inst.h.go_calls)
+	}
+	return 0
+}
+
 // anomalydetection_set_cparse turns instance s's C counting path
 // (cparse.c) on or off and returns how many events it has counted. Like
 // the other hooks it is outside the plugin API; the tests use it to run

@@ -146,6 +146,8 @@ abi_rc plugin_extract_fields(void *s, const abi_event_input *ev,
 	if (h != NULL && h->magic == AD_HANDLE_MAGIC && ev != NULL &&
 	    in != NULL && fast_extract(h, ev, in))
 		return ABI_SUCCESS;
+	if (h != NULL && h->magic == AD_HANDLE_MAGIC)
+		h->go_calls++;
 	return ad_go_extract_fields(s, (abi_event_input *)ev,
 				    (abi_extract_input *)in);
 }
@@ -226,6 +228,7 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 		} else if (h->cparse != NULL && ad_cparse_event(h, ev, in)) {
 			return ABI_SUCCESS; /* counted in C (cparse.c) */
 		}
+		h->go_calls++;
 	}
 	return ad_go_parse_event(s, (abi_event_input *)ev,
 				 (abi_parse_input *)in);

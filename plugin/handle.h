@@ -108,8 +108,10 @@ typedef struct ad_handle {
 	char *str_area;
 	uint32_t str_cap;
 
-	/* Fast-path answers so far (tests and benchmarks read it). */
+	/* Fast-path answers so far, and calls the C entry points made into
+	 * Go (tests and benchmarks read them). */
 	uint64_t fast_hits;
+	uint64_t go_calls;
 
 	/* Parse routing, per event code below nroute (AD_ROUTE_* bits);
 	 * codes at or above nroute go to Go. */
