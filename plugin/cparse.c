@@ -177,17 +177,8 @@ int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 	    !printable(name, nlen))
 		return 0;
 	need += (uint64_t)nlen * cp->nprof;
-	if (need > UINT32_MAX / 2)
+	if (!ad_reserve(&h->text_area, &h->text_cap, need))
 		return 0;
-	if (need > h->text_cap) {
-		uint32_t cap = need < 256 ? 256 : 2 * (uint32_t)need;
-		char *p = malloc(cap);
-		if (p == NULL)
-			return 0;
-		free(h->text_area);
-		h->text_area = p;
-		h->text_cap = cap;
-	}
 	char *area = h->text_area;
 	uint64_t off = 0;
 	for (uint32_t i = 0; i < cp->nprof; i++) {

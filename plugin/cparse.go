@@ -97,9 +97,8 @@ func (inst *instance) setupCParse() {
 		}
 		fdparam[code] = uint8(lay.Res + 1)
 		for i := 0; i < n; i++ {
-			switch {
-			case !det.EvaluableOn(i, code):
-				plan[int(code)*n+i] = C.AD_CP_NONE
+			if !det.EvaluableOn(i, code) {
+				plan[int(code)*n+i] = C.AD_CP_NONE // else 0: ask Go
 			}
 		}
 		for _, i := range counted {

@@ -43,18 +43,26 @@ static int profile_of(const ad_handle *h, const abi_extract_field *f,
  * (the result must outlive the next parse, which rewrites text_area), in
  * display form: the NUL bytes between values become spaces, as in
  * profile.Display. Values never hold a NUL. */
+int ad_reserve(char **buf, uint32_t *cap, uint64_t need)
+{
+	if (need <= *cap)
+		return 1;
+	if (need > UINT32_MAX / 2)
+		return 0;
+	uint32_t n = need < 256 ? 256 : 2 * (uint32_t)need;
+	char *p = malloc(n);
+	if (p == NULL)
+		return 0;
+	free(*buf);
+	*buf = p;
+	*cap = n;
+	return 1;
+}
+
 static int copy_text(ad_handle *h, const ad_known *k)
 {
-	uint32_t size = k->text_len + 1;
-	if (size > h->str_cap) {
-		uint32_t cap = size < 256 ? 256 : 2 * size;
-		char *p = malloc(cap);
-		if (p == NULL)
-			return 0;
-		free(h->str_area);
-		h->str_area = p;
-		h->str_cap = cap;
-	}
+	if (!ad_reserve(&h->str_area, &h->str_cap, (uint64_t)k->text_len + 1))
+		return 0;
 	/* Eight bytes at a time: a word without a zero byte is copied as is. */
 	const uint64_t ones = 0x0101010101010101ull;
 	const uint64_t highs = 0x8080808080808080ull;
@@ -95,43 +103,25 @@ static int fast_extract(ad_handle *h, const abi_event_input *ev,
 		f->res_len = 1;
 		break;
 	case AD_FIELD_COUNT:
-		if (!profile_of(h, f, &p)) {
-			f->res_len = 0;
+	case AD_FIELD_PROFILE: {
+		if (!profile_of(h, f, &p) || h->known[p].what == AD_KNOWN_NONE) {
+			f->res_len = 0; /* no such profile, or no value */
 			break;
 		}
-		switch (h->known[p].what) {
-		case AD_KNOWN_NONE:
-			f->res_len = 0;
-			break;
-		case AD_KNOWN_COUNT:
-			h->res_u64 = h->known[p].count;
+		const ad_known *k = &h->known[p];
+		if (f->field_id == AD_FIELD_COUNT) {
+			if (k->what != AD_KNOWN_COUNT)
+				return 0;
+			h->res_u64 = k->count;
 			f->res.u64 = &h->res_u64;
-			f->res_len = 1;
-			break;
-		default:
-			return 0;
-		}
-		break;
-	case AD_FIELD_PROFILE:
-		if (!profile_of(h, f, &p)) {
-			f->res_len = 0;
-			break;
-		}
-		switch (h->known[p].what) {
-		case AD_KNOWN_NONE:
-			f->res_len = 0;
-			break;
-		case AD_KNOWN_KEY:
-		case AD_KNOWN_COUNT:
-			if (!copy_text(h, &h->known[p]))
+		} else {
+			if (k->what == AD_KNOWN_NOTHING || !copy_text(h, k))
 				return 0;
 			f->res.str = &h->res_str;
-			f->res_len = 1;
-			break;
-		default:
-			return 0;
 		}
+		f->res_len = 1;
 		break;
+	}
 	default:
 		return 0;
 	}

@@ -144,6 +144,10 @@ enum {
 	AD_ROUTE_EARLY = 32, /* prefetch in C before calling into Go */
 };
 
+/* ad_reserve makes *buf (malloc'd, *cap bytes) hold at least need bytes,
+ * dropping its content when it grows. It returns 0 when it cannot. */
+int ad_reserve(char **buf, uint32_t *cap, uint64_t need);
+
 /* ad_cparse_event counts a parsed event in C when it can (cparse.c). */
 int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 		    const abi_parse_input *in);
