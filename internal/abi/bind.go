@@ -315,10 +315,25 @@ func (t *Tables) Configure(need profile.Need, fdNeed profile.FDNeed, depth int, 
 	t.leaders = leaders && need&profile.NeedIDs != 0
 	t.eventMask = t.mask(need)
 	t.otherMask = t.mask(t.otherNeed()) | 1<<C.AD_M_FLAGS_IF_THREAD
-	t.otherMissable = 0
+	var missable uint64
 	for n := uint32(t.otherNeed()); n != 0; n &= n - 1 {
-		t.otherMissable |= t.missable[bits.TrailingZeros32(n)]
+		missable |= t.missable[bits.TrailingZeros32(n)]
 	}
+	// State.apply's direct copy of walked entries reads pid, ptid, flags
+	// and comm: it fits when the mask asks for pid and ptid and for
+	// nothing beyond those four (what is not asked for reads zero).
+	var ids, fast uint64
+	for _, m := range members {
+		switch m.name {
+		case "pid", "ptid":
+			ids |= m.bit()
+			fast |= m.bit()
+		case "flags", "comm":
+			fast |= m.bit()
+		}
+	}
+	fast |= 1 << C.AD_M_FLAGS_IF_THREAD
+	t.otherFast = missable == 0 && t.otherMask&ids == ids && t.otherMask&^fast == 0
 	for i := range t.spec.fd {
 		if i != C.AD_FD_TYPE && fdMemberNeed(i)&fdNeed == 0 {
 			t.spec.fd[i] = C.ad_acc{}

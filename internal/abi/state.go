@@ -357,15 +357,13 @@ func (s *State) read(tid int64, mask uint64) bool {
 // apply copies the members mask of a read into th and marks the members
 // of need the host could not give as Missing.
 func (s *State) apply(th *profile.Thread, need profile.Need, mask uint64, out *C.ad_thread_out) {
-	if mask == s.t.otherMask && out.failed == 0 {
+	if mask == s.t.otherMask && out.failed == 0 && s.t.otherFast {
 		// The common case of walked entries (ancestors, leaders): their
 		// identity and name, all read.
 		th.Pid, th.Ptid = int64(out.i64[C.AD_I64_PID]), int64(out.i64[C.AD_I64_PTID])
 		th.Flags = uint32(out.u32[C.AD_U32_FLAGS])
 		th.Comm = cstr(out.s[C.AD_S_COMM], out.slen[C.AD_S_COMM])
-		if s.t.otherMissable == 0 {
-			return
-		}
+		return
 	}
 	got := mask &^ uint64(out.failed) & memberBits
 	for b := got; b != 0; b &= b - 1 {

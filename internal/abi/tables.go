@@ -69,9 +69,9 @@ type Tables struct {
 	// other entry (see Configure).
 	need                 profile.Need
 	eventMask, otherMask uint64
-	// otherMissable has the members of otherMask that carry a Missing
-	// bit (none on every host so far).
-	otherMissable uint64
+	// otherFast says otherMask is exactly pid, ptid, flags and comm, none
+	// of which can be missing: State.apply then copies them directly.
+	otherFast bool
 	// depth and leaders say what a prefetch reads (see Configure).
 	depth   int
 	leaders bool
