@@ -7,17 +7,19 @@
 
 /*
  * The state the host holds for an instance (ss_plugin_t*). It is C memory,
- * so that the extraction fast path (fast.c) can answer from it without
- * entering Go. Go owns every pointer in it and writes it only during its
- * own calls; the host calls one instance from one thread at a time, so C
- * and Go never touch it concurrently.
+ * so that the C entry points (fast.c, cparse.c) can answer and count from
+ * it without entering Go. Go allocates what it points to; both sides
+ * write it, each during its own part of a call, and the host calls one
+ * instance from one thread at a time, so they never touch it
+ * concurrently.
  */
 #define AD_HANDLE_MAGIC 0x616e6f6d616c7931ULL /* "anomaly1" */
 
 /* The anomaly.* field ids: the order of plugin_get_fields. */
 enum { AD_FIELD_COUNT = 0, AD_FIELD_PROFILE = 1, AD_FIELD_DURATION = 2 };
 
-/* What the last Go call knew of one profile on the handle's event. */
+/* What the last call that parsed or rendered (in Go or in C) knew of one
+ * profile on the handle's event. */
 enum {
 	AD_KNOWN_NOTHING = 0, /* ask Go */
 	AD_KNOWN_NONE = 1,    /* no value */
