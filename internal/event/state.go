@@ -3,15 +3,17 @@ package event
 // stateNames are the events after which libsinsp's threads table may hold
 // different values for the members the plugin renders: new, replaced and
 // removed processes (clone and its kin, execve, procexit), and the calls
-// whose exits libsinsp parses into an existing entry (sessions and groups,
-// working and root directory, credentials, limits, capabilities,
-// namespaces, prctl). The list is deliberately wider than what each libs
-// version parses: a change missed here would leave a cached rendering
-// stale, while an extra entry costs one cheap call. Async events are
-// included because plugins (the container plugin) write entries on them.
+// whose exits libsinsp parses into an existing entry: sessions and groups,
+// working directory (getcwd's result included) and root, credentials,
+// limits, capabilities, namespaces, prctl. The list is deliberately wider
+// than what each libs version parses: a change missed here would leave a
+// kept rendering stale, while an extra entry costs one cheap call. Newer
+// drivers' events this package has no name for (setreuid, setregid) are
+// covered by the caches' one-second expiry. Async events are included
+// because plugins (the container plugin) write entries on them.
 var stateNames = []string{
 	"clone", "fork", "vfork", "clone3", "execve", "execveat", "procexit",
-	"setsid", "setpgid", "chdir", "fchdir", "chroot",
+	"setsid", "setpgid", "chdir", "fchdir", "getcwd", "chroot",
 	"setuid", "setgid", "setresuid", "setresgid",
 	"setrlimit", "prlimit", "capset", "prctl", "setns", "unshare",
 }
