@@ -112,7 +112,7 @@ func (d *Detector) renderKey(p *prof, ev *event.Event, st profile.State) {
 	missed := d.ctx.Missed()
 	p.key = p.plan.RenderRange(p.key[:0], 0, p.stateOnly, d.ctx)
 	n := len(p.key)
-	keep := d.fill && d.ctx.Missed() == missed && n <= prefixCap
+	keep := d.fill && d.ctx.Thread != nil && d.ctx.Missed() == missed && n <= prefixCap
 	p.key = p.plan.RenderFrom(p.key, p.stateOnly, d.ctx)
 	if keep {
 		copy(slot.buf[:], p.key[:n])

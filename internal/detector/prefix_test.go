@@ -100,6 +100,22 @@ func TestPrefixCache(t *testing.T) {
 		}
 	})
 
+	t.Run("a missing event thread is not kept", func(t *testing.T) {
+		d, st := setup()
+		th := st.threads[3000]
+		delete(st.threads, 3000)
+		ev := decode(t, openat(1, 3000, "/etc/hosts"))
+		d.BeginEpoch(7, true)
+		d.Parse(ev, 1, st, nil)
+		st.threads[3000] = th // libsinsp learns of it from /proc
+		if got := parseText(t, d, st, openat(2, 3000, "/etc/hosts"), 2, 7, true); got != want {
+			t.Errorf("render %q, want %q", got, want)
+		}
+		if d.Stats().PrefixHits != 0 {
+			t.Errorf("prefix hits = %d, want 0", d.Stats().PrefixHits)
+		}
+	})
+
 	t.Run("other threads have their own", func(t *testing.T) {
 		d, st := setup()
 		parseText(t, d, st, openat(1, 3000, "/etc/hosts"), 1, 7, true)
