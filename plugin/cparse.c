@@ -36,7 +36,8 @@ static inline uint64_t le32(const uint8_t *p)
 	return v;
 }
 
-uint64_t ad_chash(const ad_cprof *c, const uint8_t *p, size_t n)
+/* ad_chash is sketch.Hash for profile c's key. */
+static uint64_t ad_chash(const ad_cprof *c, const uint8_t *p, size_t n)
 {
 	const uint64_t *k = c->hk;
 	uint64_t st = c->hstart, a = 0, b = 0;
@@ -82,7 +83,8 @@ static inline uint64_t sat_add1(uint64_t a)
 	return a == UINT64_MAX ? a : a + 1;
 }
 
-uint64_t ad_cadd(const ad_cprof *c, uint64_t h)
+/* ad_cadd is AddEstimateHash(h, 1) on profile c's counters. */
+static uint64_t ad_cadd(const ad_cprof *c, uint64_t h)
 {
 	const uint64_t step = ((h << 32) | (h >> 32)) | 1;
 	uint64_t *row = c->cells, g = h, est = UINT64_MAX;

@@ -82,11 +82,6 @@ typedef struct ad_cparse {
 
 enum { AD_CP_COUNT = 1, AD_CP_NONE = 2 };
 
-/* ad_chash is the C path's sketch hash (sketch's Hash). */
-uint64_t ad_chash(const ad_cprof *p, const uint8_t *key, size_t n);
-/* ad_cadd is the C path's sketch update of one (AddEstimateHash(h, 1)). */
-uint64_t ad_cadd(const ad_cprof *p, uint64_t h);
-
 typedef struct ad_handle {
 	uint64_t slot;  /* instance slot + 1; 0 once destroyed */
 	uint64_t magic; /* AD_HANDLE_MAGIC while the instance lives */

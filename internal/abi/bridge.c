@@ -350,7 +350,6 @@ static int ec_get(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 		out->slen[AD_S_COMM] = s->comm_len;
 	}
 	out->failed = s->failed & need;
-	c->hits++;
 	return 1;
 }
 
@@ -394,7 +393,6 @@ static void ec_put(ad_prefetch_out *o, int64_t tid, uint64_t mask,
 			memcpy(s->comm, out->s[AD_S_COMM], n);
 		s->comm[n] = 0;
 	}
-	c->fills++;
 }
 
 /* read_fd_only reads the event's fd of thread tid into o, for an event

@@ -204,7 +204,6 @@ typedef struct ad_ecache_key {
 typedef struct ad_ecache {
 	uint64_t gen;
 	uint64_t call;
-	uint64_t hits, fills; /* for tests and benchmarks */
 	ad_ecache_key keys[AD_ECACHE_SLOTS];
 	ad_ecache_slot slots[AD_ECACHE_SLOTS];
 } ad_ecache;

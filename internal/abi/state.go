@@ -143,11 +143,6 @@ func (s *State) CBytes() int {
 	return int(C.sizeof_ad_ecache) + int(C.sizeof_ad_prefetch_out)
 }
 
-// EntryCacheStats returns the entry cache's hits and fills so far.
-func (s *State) EntryCacheStats() (hits, fills uint64) {
-	return uint64(s.ecache.hits), uint64(s.ecache.fills)
-}
-
 // Close frees the State's C memory.
 func (s *State) Close() {
 	s.End()

@@ -196,7 +196,7 @@ func TestCachesOnlyWhereStateHolds(t *testing.T) {
 func BenchmarkEventCached(b *testing.B) {
 	d := newDetector(b, seedConfig)
 	st := tree(3000, "sh", "/usr/bin/sh")
-	st.fds[[2]int64{3000, 3}] = &profile.FD{Num: 3, Type: 1, Name: "/usr/local/lib/benchmark/data.dbxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}
+	st.fds[[2]int64{3000, 3}] = &profile.FD{Num: 3, Type: 1, Name: "/usr/local/lib/benchmark/databases/production/inventory.db"}
 	raw := event.EncodeOpenat(event.FileEvent{TS: 1, Tid: 3000, FD: 3, DirFD: -100, Path: "/etc/hosts"})
 	var buf []byte
 	b.ReportAllocs()
