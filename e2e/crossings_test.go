@@ -12,13 +12,19 @@ import (
 // call into the host's table code (for the execve made by the C parse
 // entry before it enters Go): the prefetch of the event thread, its
 // ancestors, its leaders and the event's fd. Everything else is cached
-// for the event. Once the caches are warm, the table calls are pinned:
-// the execve reads its thread afresh and takes the walk from the entry
-// cache, and the openat reads its fd only, its thread's prefix being kept.
+// for the event. Once the caches are warm, the table calls and the calls
+// into Go are pinned: the execve reads its thread afresh, takes the walk
+// from the entry cache and is counted in C (the C exec path); the first
+// openat after it renders in Go; the next one reads its fd only, its
+// thread's prefix being kept, and is counted in C too.
 func TestOneCrossingPerEvent(t *testing.T) {
 	p := openInit(t, host.Gen312, seedConfig)
 	defer p.Destroy()
 	cross, err := crossings(lib) // the library must be loaded first
+	if err != nil {
+		t.Fatal(err)
+	}
+	gocalls, err := goCalls(lib)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,21 +36,22 @@ func TestOneCrossingPerEvent(t *testing.T) {
 		raw        []byte
 		profile    int
 		tableCalls uint64 // 0: not pinned
+		goCalls    int    // -1: not pinned
 	}{
 		// The first round warms the entry cache.
-		{execve, 0, 0}, {openat, 1, 0}, {openat, 1, 0},
+		{execve, 0, 0, -1}, {openat, 1, 0, -1}, {openat, 1, 0, -1},
 		// The execve reads its thread, the walk comes from the cache;
 		// the first openat after it renders everything again (the exec
 		// may have changed what the prefix shows), the next one is
 		// counted in C and reads the fd's name alone.
-		{execve, 0, 14}, {openat, 1, 0}, {openat, 1, 6},
+		{execve, 0, 14, 0}, {openat, 1, 0, 1}, {openat, 1, 6, 0},
 	}
 	for i, ev := range events {
 		batch, err := p.NewBatch(ruleFields(ev.profile)...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		before, calls := cross(p.StateHandle()), p.Stats().TableCalls
+		before, calls, gone := cross(p.StateHandle()), p.Stats().TableCalls, gocalls(p.StateHandle())
 		if err := p.Event(ev.raw, uint64(10+i), batch); err != nil {
 			t.Fatal(err)
 		}
@@ -53,6 +60,9 @@ func TestOneCrossingPerEvent(t *testing.T) {
 		}
 		if n := p.Stats().TableCalls - calls; ev.tableCalls != 0 && n != ev.tableCalls {
 			t.Errorf("event %d: %d table calls, want %d", i, n, ev.tableCalls)
+		}
+		if n := gocalls(p.StateHandle()) - gone; ev.goCalls >= 0 && n != uint64(ev.goCalls) {
+			t.Errorf("event %d: %d calls into Go, want %d", i, n, ev.goCalls)
 		}
 		for j := range ruleFields(ev.profile) {
 			if _, ok := batch.Text(j); !ok {

@@ -25,6 +25,10 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add(uint16(2), uint32(5), []byte{0xff, 0xff, 1, 2, 3})
 	f.Add(uint16(3), uint32(1), []byte{8, 0, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 	f.Add(uint16(4), uint32(0xffffffff), []byte{8, 0, 1, 2, 3, 4, 5, 6, 7, 8})
+	// A successful execve the C exec path counts, for the fuzzer to bend.
+	exec := event.EncodeExecve(event.ExecEvent{TS: 1, Tid: tid, Pid: tid, Ptid: 1006,
+		Exe: "app", Args: []string{"-x", "y"}, Comm: "app"})
+	f.Add(uint16(len(codes)-2), binary.LittleEndian.Uint32(exec[22:]), exec[event.HeaderSize:])
 	good := event.EncodeOpenat(event.FileEvent{TS: 1, Tid: tid, FD: 3, DirFD: -100, Path: path60("data.db")})
 	num := uint64(1 << 20)
 	f.Fuzz(func(t *testing.T, pick uint16, nparams uint32, body []byte) {

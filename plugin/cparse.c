@@ -215,3 +215,358 @@ int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 	cp->parsed++;
 	return 1;
 }
+
+/*
+ * The C exec path. An exec exit renders every profile afresh (the
+ * thread's state just changed, so nothing of it is kept), and the C parse
+ * entry has already read the whole walk for it (the early prefetch,
+ * bridge.h). When every profile counted on the code is made of fields
+ * this file knows (ad_cop: a member of the event thread, of an ancestor
+ * or of a leader), it renders the keys here from that prefetch, by the
+ * rules of internal/profile, and counts them like the file path. Anything
+ * the common case does not cover goes to Go, which has all the rules: an
+ * entry the prefetch did not read, a member that failed, a leader that
+ * needs the namespace-aware walk, a failed exec, a malformed event. The
+ * plugin's tests run random trees through both paths and compare.
+ */
+
+/* ev_data validates e's parameter table as event.Decode does (exec exits
+ * have 2-byte lengths) and returns the offset of the first parameter's
+ * bytes, or 0 when the lengths overrun the event. */
+static uint64_t ev_data(const abi_event *e)
+{
+	const uint8_t *p = (const uint8_t *)e;
+	uint64_t hdr = sizeof(abi_event), np = e->nparams, len = e->len;
+	if (len < hdr || 2 * np > len - hdr)
+		return 0;
+	uint64_t data = hdr + 2 * np, total = data;
+	for (uint64_t i = 0; i < np; i++) {
+		uint16_t l;
+		memcpy(&l, p + hdr + 2 * i, 2);
+		total += l;
+	}
+	return total <= len ? data : 0;
+}
+
+/* ev_param locates parameter i of a validated event. */
+static int ev_param(const abi_event *e, uint64_t data, uint32_t i,
+		    const uint8_t **v, uint32_t *n)
+{
+	const uint8_t *p = (const uint8_t *)e;
+	uint64_t hdr = sizeof(abi_event), off = data;
+	if (i >= e->nparams)
+		return 0;
+	for (uint32_t j = 0; j < i; j++) {
+		uint16_t l;
+		memcpy(&l, p + hdr + 2 * j, 2);
+		off += l;
+	}
+	uint16_t l;
+	memcpy(&l, p + hdr + 2 * i, 2);
+	*v = p + off;
+	*n = l;
+	return 1;
+}
+
+/* Entry lookups in the prefetch answer an index, or one of these. */
+enum {
+	W_NONE = -1,  /* no entry: the field has no value */
+	W_BAIL = -2,  /* not known here: leave the event to Go */
+	W_EMPTY = -3, /* a leader that does not exist: "" */
+};
+
+#define M_BIT(m) (1ull << (m))
+#define F_MAIN (1u << 30)
+#define F_CHILD_PIDNS (1u << 29)
+
+typedef struct cwalk {
+	const ad_prefetch_out *pf;
+	int anc[AD_PREFETCH_DEPTH + 1];
+	int nanc;
+} cwalk;
+
+/* has reports whether member m of prefetched entry i was read. */
+static inline int has(const ad_prefetch_out *pf, int i, int m)
+{
+	return (pf->masks[i] & M_BIT(m)) && !(pf->outs[i].failed & M_BIT(m));
+}
+
+/* find is the profile context's lookup over the prefetch: no tid below 1
+ * exists; an entry the prefetch did not read may or may not. */
+static int find(const ad_prefetch_out *pf, int64_t tid)
+{
+	if (tid <= 0)
+		return W_NONE;
+	for (int i = 0; i < pf->n; i++)
+		if (pf->tids[i] == tid)
+			return i;
+	return W_BAIL;
+}
+
+/* main_of is the context's mainOf: the entry itself when its tid is its
+ * pid or the host flagged it main, else the entry of its pid. */
+static int main_of(const ad_prefetch_out *pf, int i)
+{
+	if (i < 0)
+		return i;
+	if (!has(pf, i, AD_M_I64(AD_I64_PID)))
+		return W_BAIL;
+	int64_t pid = pf->outs[i].i64[AD_I64_PID];
+	if (pf->tids[i] == pid)
+		return i;
+	if (!has(pf, i, AD_M_U32(AD_U32_FLAGS)))
+		return W_BAIL;
+	if (pf->outs[i].u32[AD_U32_FLAGS] & F_MAIN)
+		return i;
+	return find(pf, pid);
+}
+
+/* ancestor is libsinsp's ancestor walk (the context's ancestor): from
+ * the event thread's main thread, depth times to the main thread of the
+ * parent entry. */
+static int ancestor(cwalk *w, uint32_t depth)
+{
+	if (depth > AD_PREFETCH_DEPTH)
+		return W_BAIL;
+	if (w->nanc == 0) {
+		w->anc[0] = main_of(w->pf, 0);
+		w->nanc = 1;
+	}
+	for (; (uint32_t)w->nanc <= depth; w->nanc++) {
+		int prev = w->anc[w->nanc - 1], next = prev;
+		if (prev >= 0) {
+			if (!has(w->pf, prev, AD_M_I64(AD_I64_PTID)))
+				next = W_BAIL;
+			else
+				next = main_of(w->pf,
+					       find(w->pf, w->pf->outs[prev].i64[AD_I64_PTID]));
+		}
+		w->anc[w->nanc] = next;
+	}
+	return w->anc[depth];
+}
+
+/* leader is the context's leader in its common case: outside a pid
+ * namespace, the entry whose tid is the id. The other cases walk the
+ * parent chain, which Go does. */
+static int leader(const ad_prefetch_out *pf, int sid)
+{
+	const ad_thread_out *t = &pf->outs[0];
+	static const int ids[] = {AD_I64_SID, AD_I64_VTID, AD_I64_VPID,
+				  AD_I64_VPGID};
+	for (int k = 0; k < 4; k++)
+		if (!has(pf, 0, AD_M_I64(ids[k])))
+			return W_BAIL;
+	int64_t id = t->i64[sid ? AD_I64_SID : AD_I64_VPGID];
+	if (id == -1)
+		return W_EMPTY;
+	if (!has(pf, 0, AD_M_U32(AD_U32_FLAGS)))
+		return W_BAIL;
+	int64_t vtid = t->i64[AD_I64_VTID];
+	if ((t->u32[AD_U32_FLAGS] & F_CHILD_PIDNS) ||
+	    (pf->tids[0] != vtid && vtid >= 0))
+		return W_BAIL;
+	int l = find(pf, id);
+	return l >= 0 ? l : W_BAIL;
+}
+
+/* A field's rendered value. */
+enum { V_NONE, V_STR, V_ARGS };
+typedef struct cval {
+	const char *s;
+	uint32_t n;
+	uint32_t kind;
+	char num[12];
+} cval;
+
+typedef struct cargs {
+	const char *p;
+	uint32_t n;
+	int ok;
+} cargs;
+
+static int str_member(const ad_prefetch_out *pf, int i, int s, cval *v)
+{
+	if (!has(pf, i, AD_M_S(s)))
+		return 0;
+	v->kind = V_STR;
+	v->s = pf->outs[i].s[s];
+	v->n = pf->outs[i].slen[s];
+	return 1;
+}
+
+/* resolve renders one field into v; it returns 0 to leave the event to
+ * Go. */
+static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
+{
+	const ad_prefetch_out *pf = w->pf;
+	int i;
+	switch (op->sel) {
+	case AD_SEL_SELF:
+		i = 0;
+		break;
+	case AD_SEL_ANCESTOR:
+		i = ancestor(w, op->depth);
+		break;
+	case AD_SEL_SID:
+	case AD_SEL_VPGID:
+		i = leader(pf, op->sel == AD_SEL_SID);
+		break;
+	default:
+		return 0;
+	}
+	v->kind = V_NONE;
+	v->n = 0;
+	if (i == W_BAIL)
+		return 0;
+	if (i == W_NONE)
+		return 1;
+	if (i == W_EMPTY) {
+		v->kind = V_STR;
+		v->s = "";
+		return 1;
+	}
+	switch (op->val) {
+	case AD_VAL_COMM:
+		return str_member(pf, i, AD_S_COMM, v);
+	case AD_VAL_EXE:
+		return str_member(pf, i, AD_S_EXE, v);
+	case AD_VAL_EXEPATH:
+		return str_member(pf, i, AD_S_EXEPATH, v);
+	case AD_VAL_CONTAINER:
+		/* A host without the member, or a failed read: no value. */
+		if (str_member(pf, i, AD_S_CONTAINER_ID, v) && v->n == 0) {
+			v->s = "host";
+			v->n = 4;
+		}
+		return 1;
+	case AD_VAL_TTY: {
+		if (!has(pf, i, AD_M_U32(AD_U32_TTY)))
+			return 0;
+		uint32_t x = pf->outs[i].u32[AD_U32_TTY];
+		char *end = v->num + sizeof(v->num), *q = end;
+		do {
+			*--q = (char)('0' + x % 10);
+			x /= 10;
+		} while (x != 0);
+		v->kind = V_STR;
+		v->s = q;
+		v->n = (uint32_t)(end - q);
+		return 1;
+	}
+	case AD_VAL_ARGS:
+		if (i != 0 || !args->ok)
+			return 0;
+		v->kind = V_ARGS;
+		v->s = args->p;
+		v->n = args->n;
+		/* The list's last NUL ends it; it is no separator. */
+		if (v->n > 0 && v->s[v->n - 1] == 0)
+			v->n--;
+		return 1;
+	}
+	return 0;
+}
+
+/* The most fields one exec event renders in C, over all its profiles. */
+#define AD_CVALS_MAX 64
+
+int ad_cexec_event(ad_handle *h, const abi_event_input *ev, int n)
+{
+	ad_cparse *cp = h->cparse;
+	const abi_event *e = ev->evt;
+	uint16_t code = e->type;
+	if (cp == NULL || !cp->enabled || !cp->first_valid ||
+	    code >= cp->ncodes || cp->execres[code] == 0 || h->known == NULL ||
+	    h->early == NULL || n <= 0)
+		return 0;
+	if (cp->has_timers && e->ts >= cp->next_reset)
+		return 0; /* Go zeroes the sketches first */
+	uint64_t data = ev_data(e);
+	if (data == 0)
+		return 0; /* Go ignores it as malformed */
+	const uint8_t *pv;
+	uint32_t pn;
+	int64_t res;
+	if (!ev_param(e, data, cp->execres[code] - 1u, &pv, &pn) || pn != 8)
+		return 0;
+	memcpy(&res, pv, 8);
+	if (res != 0)
+		return 0; /* a failed exec is not counted */
+	cargs args = {NULL, 0, 0};
+	if (cp->execargs[code] != 0 &&
+	    ev_param(e, data, cp->execargs[code] - 1u, &pv, &pn)) {
+		args.p = (const char *)pv;
+		args.n = pn;
+		args.ok = 1;
+	}
+	const ad_prefetch_out *pf = ((const ad_early *)h->early)->pf;
+	if (pf->n != n || pf->tids[0] != (int64_t)e->tid)
+		return 0;
+
+	/* Every value first, so that nothing is written before it is
+	 * known that C can do it all. */
+	cwalk w = {.pf = pf, .nanc = 0};
+	cval vals[AD_CVALS_MAX];
+	uint32_t nv = 0;
+	uint64_t need = 0;
+	const uint8_t *plan = cp->plan + (size_t)code * cp->nprof;
+	for (uint32_t i = 0; i < cp->nprof; i++) {
+		if (plan[i] != AD_CP_COUNT)
+			continue;
+		const ad_cprof *c = &cp->prof[i];
+		if (c->ops == NULL || nv + c->nops > AD_CVALS_MAX)
+			return 0;
+		for (uint32_t j = 0; j < c->nops; j++, nv++) {
+			if (!resolve(&w, &args, &c->ops[j], &vals[nv]))
+				return 0;
+			need += (uint64_t)vals[nv].n + 1;
+		}
+	}
+	cp->crossings++; /* the early prefetch */
+	if (!ad_reserve(&h->text_area, &h->text_cap, need))
+		return 0;
+
+	char *area = h->text_area;
+	uint64_t off = 0;
+	nv = 0;
+	for (uint32_t i = 0; i < cp->nprof; i++) {
+		ad_known *k = &h->known[i];
+		if (plan[i] == AD_CP_NONE) {
+			k->what = AD_KNOWN_NONE;
+			continue;
+		}
+		if (plan[i] != AD_CP_COUNT) {
+			k->what = AD_KNOWN_NOTHING;
+			continue;
+		}
+		const ad_cprof *c = &cp->prof[i];
+		char *key = area + off;
+		uint32_t len = 0;
+		for (uint32_t j = 0; j < c->nops; j++, nv++) {
+			const cval *v = &vals[nv];
+			if (j > 0)
+				key[len++] = 0;
+			if (v->n > 0)
+				memcpy(key + len, v->s, v->n);
+			if (v->kind == V_ARGS)
+				for (uint32_t b = len; b < len + v->n; b++)
+					if (key[b] == 0)
+						key[b] = ' ';
+			len += v->n;
+		}
+		k->count = ad_cadd(c, ad_chash(c, (const uint8_t *)key, len));
+		k->what = AD_KNOWN_COUNT;
+		k->text = key;
+		k->text_len = len;
+		off += len;
+		cp->xcounted++;
+	}
+	h->duration = e->ts >= cp->first_ts ? e->ts - cp->first_ts : 0;
+	h->evt = e;
+	h->evlen = e->len;
+	h->evtnum = ev->evtnum;
+	h->valid = 1;
+	cp->xparsed++;
+	return 1;
+}

@@ -3,6 +3,7 @@ package main
 /*
 #cgo CFLAGS: -I${SRCDIR}/../internal/abi
 #include <stdlib.h>
+#include "bridge.h"
 #include "handle.h"
 */
 import "C"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/detector"
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 )
 
 // cmem is a detector.Memory in C: the sketches and prefix caches live
@@ -39,31 +41,43 @@ func (m *cmem) free() {
 }
 
 // setupCParse describes the detector to the C counting path: the codes
-// it counts itself, and for each the profiles' roles. A code qualifies
-// when it is an fd event whose fd is its result (the open family,
-// accept), the host has fd tables, and every profile counted on it keeps
-// all its fields but a last fd.name in the prefix cache, without a reset
-// timer.
+// it counts itself, and for each the profiles' roles.
+//
+// A file code qualifies when it is an fd event whose fd is its result
+// (the open family, accept), the host has fd tables, and every profile
+// counted on it keeps all its fields but a last fd.name in the prefix
+// cache, without a reset timer.
+//
+// An exec code qualifies when the C parse entry prefetches the walk for
+// it (the profiles walk the tree), the host keeps args itself (API 3.5
+// and later), and every profile counted on it is made of fields the exec
+// path renders (cexecOps), without a reset timer.
 func (inst *instance) setupCParse() {
 	det := inst.det
-	if !inst.caches || !inst.tables.HasFDTable() || inst.mem == nil {
+	if inst.mem == nil {
 		return
 	}
 	n := det.Profiles()
+	files := inst.caches && inst.tables.HasFDTable()
+	execs := inst.h.early != nil && inst.lists == nil
+	if !files && !execs {
+		return
+	}
 	cp := (*C.ad_cparse)(inst.mem.Alloc(int(unsafe.Sizeof(C.ad_cparse{}))))
 	cp.nprof, cp.ncodes = C.uint32_t(n), C.uint32_t(event.CodeCount)
 	cp.prof = (*C.ad_cprof)(inst.mem.Alloc(max(n, 1) * int(unsafe.Sizeof(C.ad_cprof{}))))
 	cp.fdparam = (*C.uint8_t)(inst.mem.Alloc(int(event.CodeCount)))
+	cp.execres = (*C.uint8_t)(inst.mem.Alloc(int(event.CodeCount)))
+	cp.execargs = (*C.uint8_t)(inst.mem.Alloc(int(event.CodeCount)))
 	cp.plan = (*C.uint8_t)(inst.mem.Alloc(int(event.CodeCount) * max(n, 1)))
 	cp.spec = inst.tables.Spec()
 	cp.ttl = C.uint64_t(detector.PrefixTTL)
 	cp.enabled = 1
 	profs := unsafe.Slice(cp.prof, n)
-	fast := make([]bool, n)
+	fileOK, execOK := make([]bool, n), make([]bool, n)
 	for i := range profs {
 		d := det.CProfile(i)
-		fast[i] = d.FDNameTail && !d.ResetTimer && d.Slots != nil
-		if !fast[i] {
+		if d.ResetTimer {
 			continue
 		}
 		profs[i] = C.ad_cprof{
@@ -78,24 +92,40 @@ func (inst *instance) setupCParse() {
 		for j, k := range d.Key.K {
 			profs[i].hk[j] = C.uint64_t(k)
 		}
+		fileOK[i] = files && d.FDNameTail && d.Slots != nil
+		if ops, ok := cexecOps(d.Fields); ok && execs {
+			p := (*C.ad_cop)(inst.mem.Alloc(len(ops) * int(unsafe.Sizeof(C.ad_cop{}))))
+			copy(unsafe.Slice(p, len(ops)), ops)
+			profs[i].ops, profs[i].nops = p, C.uint32_t(len(ops))
+			execOK[i] = true
+		}
 	}
 	fdparam := unsafe.Slice((*uint8)(unsafe.Pointer(cp.fdparam)), int(event.CodeCount))
+	execres := unsafe.Slice((*uint8)(unsafe.Pointer(cp.execres)), int(event.CodeCount))
+	execargs := unsafe.Slice((*uint8)(unsafe.Pointer(cp.execargs)), int(event.CodeCount))
 	plan := unsafe.Slice((*uint8)(unsafe.Pointer(cp.plan)), int(event.CodeCount)*n)
+	all := func(counted []int, ok []bool) bool {
+		for _, i := range counted {
+			if !ok[i] {
+				return false
+			}
+		}
+		return true
+	}
 	for code := uint16(0); code < event.CodeCount; code++ {
 		counted := det.CountedOn(code)
-		lay, ok := event.FDLayoutOf(code)
-		if len(counted) == 0 || !ok || lay.FD != lay.Res || lay.Res < 0 || lay.Res > 250 ||
-			event.ChangesState(code) {
+		if len(counted) == 0 {
 			continue
 		}
-		all := true
-		for _, i := range counted {
-			all = all && fast[i]
-		}
-		if !all {
+		if lay, ok := event.FDLayoutOf(code); ok && lay.FD == lay.Res && lay.Res >= 0 && lay.Res <= 250 &&
+			!event.ChangesState(code) && all(counted, fileOK) {
+			fdparam[code] = uint8(lay.Res + 1)
+		} else if lay, ok := event.ExecLayoutOf(code); ok && lay.Res <= 250 && lay.Args <= 250 &&
+			all(counted, execOK) {
+			execres[code], execargs[code] = uint8(lay.Res+1), uint8(lay.Args+1)
+		} else {
 			continue
 		}
-		fdparam[code] = uint8(lay.Res + 1)
 		for i := 0; i < n; i++ {
 			if !det.EvaluableOn(i, code) {
 				plan[int(code)*n+i] = C.AD_CP_NONE // else 0: ask Go
@@ -106,6 +136,53 @@ func (inst *instance) setupCParse() {
 		}
 	}
 	inst.h.cparse, inst.cp = cp, cp
+}
+
+// cexecOp is how the C exec path renders one field: a member of the
+// entry a selector picks (handle.h's ad_cop). Of the entries a walk
+// reaches the prefetch reads the name only (the State loads the rest on
+// demand), so the C path renders no other member of them.
+type cexecOp struct {
+	sel, val uint8
+	walk     bool // the selector is the ancestor walk, the index its depth
+}
+
+var cexecFields = map[string]cexecOp{
+	"proc.name":       {C.AD_SEL_SELF, C.AD_VAL_COMM, false},
+	"proc.exe":        {C.AD_SEL_SELF, C.AD_VAL_EXE, false},
+	"proc.exepath":    {C.AD_SEL_SELF, C.AD_VAL_EXEPATH, false},
+	"proc.args":       {C.AD_SEL_SELF, C.AD_VAL_ARGS, false},
+	"proc.tty":        {C.AD_SEL_SELF, C.AD_VAL_TTY, false},
+	"container.id":    {C.AD_SEL_SELF, C.AD_VAL_CONTAINER, false},
+	"proc.pname":      {C.AD_SEL_ANCESTOR, C.AD_VAL_COMM, false},
+	"proc.aname":      {C.AD_SEL_ANCESTOR, C.AD_VAL_COMM, true},
+	"proc.sname":      {C.AD_SEL_SID, C.AD_VAL_COMM, false},
+	"proc.vpgid.name": {C.AD_SEL_VPGID, C.AD_VAL_COMM, false},
+}
+
+// cexecOps compiles a profile's fields for the C exec path, or reports
+// that one of them is not among cexecFields.
+func cexecOps(fields []profile.FieldRef) ([]C.ad_cop, bool) {
+	if len(fields) == 0 || len(fields) > C.AD_COPS_MAX {
+		return nil, false
+	}
+	ops := make([]C.ad_cop, len(fields))
+	for i, f := range fields {
+		op, ok := cexecFields[f.Name]
+		if !ok {
+			return nil, false
+		}
+		ops[i] = C.ad_cop{sel: C.uint8_t(op.sel), val: C.uint8_t(op.val)}
+		switch {
+		case op.walk && f.Index > C.AD_PREFETCH_DEPTH:
+			return nil, false // deeper than the prefetch reads
+		case op.walk:
+			ops[i].depth = C.uint16_t(f.Index)
+		case op.sel == C.AD_SEL_ANCESTOR:
+			ops[i].depth = 1 // the parent
+		}
+	}
+	return ops, true
 }
 
 // syncCParse gives the C path what the Go side learned in its call: the
@@ -129,7 +206,8 @@ func (inst *instance) syncCParse() {
 func (inst *instance) mergeCParse() {
 	if cp := inst.cp; cp != nil && inst.det != nil {
 		inst.det.AddCounts(uint64(cp.parsed), uint64(cp.counted))
-		cp.parsed, cp.counted = 0, 0
+		inst.det.AddExecCounts(uint64(cp.xparsed), uint64(cp.xcounted))
+		cp.parsed, cp.counted, cp.xparsed, cp.xcounted = 0, 0, 0, 0
 	}
 }
 

@@ -102,7 +102,7 @@ func anomalydetection_set_cparse(s unsafe.Pointer, on C.int) (n C.uint64_t) {
 	if on != 0 {
 		inst.cp.enabled = 1
 	}
-	return inst.cp.parsed
+	return inst.cp.parsed + inst.cp.xparsed
 }
 
 // anomalydetection_c_bytes returns the fixed C memory of instance s: the

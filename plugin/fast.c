@@ -208,11 +208,15 @@ abi_rc plugin_parse_event(void *s, const abi_event_input *ev,
 		h->early_valid = 0;
 		if ((r & AD_ROUTE_EARLY) && h->early != NULL && in != NULL &&
 		    in->table_reader_ext != NULL) {
-			/* One call into Go's runtime fewer: the Go side takes
-			 * these entries (State.TakeEarly). */
+			/* The walk, read here: the C exec path renders from
+			 * it, or the Go side takes it (State.TakeEarly), which
+			 * saves Go a call into C. */
 			h->early_n = ad_early_prefetch(
 				h->early, in->table_reader_ext,
 				(int64_t)ev->evt->tid, ev->evt->ts);
+			if (h->cparse != NULL &&
+			    ad_cexec_event(h, ev, h->early_n))
+				return ABI_SUCCESS; /* counted in C (cparse.c) */
 			h->early_evtnum = ev->evtnum;
 			h->early_valid = 1;
 		} else if (h->cparse != NULL && ad_cparse_event(h, ev, in)) {

@@ -47,6 +47,30 @@ typedef struct ad_pslot {
 	char buf[480];
 } ad_pslot;
 
+/* One field as the C exec path renders it (cparse.c): a member of the
+ * entry a selector picks. */
+enum {
+	AD_SEL_SELF = 1,     /* the event thread */
+	AD_SEL_ANCESTOR = 2, /* ancestor depth, libsinsp's walk (0: main) */
+	AD_SEL_SID = 3,      /* the session leader */
+	AD_SEL_VPGID = 4,    /* the process-group leader */
+};
+enum {
+	AD_VAL_COMM = 1,
+	AD_VAL_EXE = 2,
+	AD_VAL_EXEPATH = 3,
+	AD_VAL_CONTAINER = 4, /* "host" for the empty id */
+	AD_VAL_TTY = 5,       /* decimal */
+	AD_VAL_ARGS = 6,      /* the exec event's args, joined by spaces */
+};
+typedef struct ad_cop {
+	uint8_t sel, val;
+	uint16_t depth;
+} ad_cop;
+
+/* The most fields of a profile the C exec path renders. */
+#define AD_COPS_MAX 32
+
 /* A profile as the C counting path sees it (cparse.c). */
 typedef struct ad_cprof {
 	uint64_t *cells; /* rows x cols counters, row-major */
@@ -54,6 +78,8 @@ typedef struct ad_cprof {
 	uint32_t plain;
 	uint64_t hstart, hk[4]; /* the sketch's hash key */
 	ad_pslot *slots;         /* its prefix cache (AD_PSLOTS) */
+	const ad_cop *ops;       /* its fields for the exec path, or NULL */
+	uint32_t nops;
 } ad_cprof;
 
 #define AD_PSLOTS 64
@@ -68,6 +94,9 @@ typedef struct ad_cparse {
 	uint8_t *fdparam;
 	/* Per code, nprof bytes: AD_CP_COUNT, AD_CP_NONE or 0 (ask Go). */
 	uint8_t *plan;
+	/* Per code: 1 + the index of the result parameter of the exec exits
+	 * the exec path renders, or 0; execargs the same for the args. */
+	uint8_t *execres, *execargs;
 	const void *spec; /* the tables' ad_thread_spec */
 	uint64_t ttl;     /* a kept prefix's life, in event time */
 	/* Published by Go after each of its calls. */
@@ -76,8 +105,10 @@ typedef struct ad_cparse {
 	uint32_t has_timers;
 	uint64_t next_reset; /* the earliest reset among the timers */
 	uint32_t enabled;
-	/* Running totals, merged by Go (detector.AddCounts). */
+	/* Running totals, merged by Go (detector.AddCounts): the file path's,
+	 * then the exec path's. */
 	uint64_t parsed, counted, crossings;
+	uint64_t xparsed, xcounted;
 } ad_cparse;
 
 enum { AD_CP_COUNT = 1, AD_CP_NONE = 2 };
@@ -148,6 +179,10 @@ int ad_reserve(char **buf, uint32_t *cap, uint64_t need);
 /* ad_cparse_event counts a parsed event in C when it can (cparse.c). */
 int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 		    const abi_parse_input *in);
+
+/* ad_cexec_event counts an exec exit in C from the early prefetch's n
+ * entries when it can (cparse.c). */
+int ad_cexec_event(ad_handle *h, const abi_event_input *ev, int n);
 
 /* ad_handle_free frees what the fast path allocated in h. */
 void ad_handle_free(ad_handle *h);

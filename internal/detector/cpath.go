@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/profile"
 	"github.com/falco-anomalydetection/anomalydetection/internal/sketch"
 )
 
@@ -55,6 +56,8 @@ type CProfile struct {
 	// FDNameTail says the key is the kept prefix, a NUL, then fd.name.
 	FDNameTail bool
 	ResetTimer bool
+	// Fields are the profile's fields, for the C exec path.
+	Fields []profile.FieldRef
 }
 
 // CProfile returns profile i's description.
@@ -69,6 +72,7 @@ func (d *Detector) CProfile(i int) CProfile {
 		Slots:      unsafe.Pointer(p.slots),
 		FDNameTail: p.slots != nil && p.stateOnly == n-1 && p.plan.FieldText(n-1) == "fd.name",
 		ResetTimer: p.resetNS != 0,
+		Fields:     p.plan.Fields(),
 	}
 }
 
@@ -94,6 +98,14 @@ func (d *Detector) AddCounts(parsed, counted uint64) {
 	d.stats.Parsed += parsed
 	d.stats.Counted += counted
 	d.stats.PrefixHits += counted
+}
+
+// AddExecCounts adds what the C exec path counted to the running totals:
+// each of its counts is a rendering too.
+func (d *Detector) AddExecCounts(parsed, counted uint64) {
+	d.stats.Parsed += parsed
+	d.stats.Counted += counted
+	d.stats.Rendered += counted
 }
 
 // NextReset returns the earliest time a reset timer zeroes a sketch, and

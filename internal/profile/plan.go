@@ -233,6 +233,22 @@ func (p *Plan) Len() int { return len(p.items) }
 // FieldText returns field i as written, without its '%': "proc.aname[2]".
 func (p *Plan) FieldText(i int) string { return p.items[i].text }
 
+// FieldRef names one field of a plan: its name and its index argument
+// (0 when it has none).
+type FieldRef struct {
+	Name  string
+	Index int
+}
+
+// Fields returns p's fields in order.
+func (p *Plan) Fields() []FieldRef {
+	out := make([]FieldRef, len(p.items))
+	for i := range p.items {
+		out[i] = FieldRef{Name: p.items[i].f.Name, Index: p.items[i].arg.Index}
+	}
+	return out
+}
+
 // Needs returns the Thread members that p's fields read, for the host to
 // read from its table.
 func (p *Plan) Needs() Need { return p.needs }

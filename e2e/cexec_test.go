@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/falco-anomalydetection/anomalydetection/internal/event"
+	"github.com/falco-anomalydetection/anomalydetection/internal/host"
+)
+
+// cexecConfig has profiles the C exec path renders on execve (0 to 2),
+// one without a value there (3), and one that leaves execveat to Go (4).
+const cexecConfig = `{"count_min_sketch": {"enabled": true, "update_mode": "%s", "behavior_profiles": [
+  {"fields": "%%container.id %%proc.name %%proc.aname[1] %%proc.aname[2] %%proc.aname[3] %%proc.exepath %%proc.tty %%proc.vpgid.name %%proc.sname",
+   "event_codes": ["execve", "execveat"]},
+  {"fields": "%%container.id %%proc.args", "event_codes": ["execve"]},
+  {"fields": "%%proc.pname %%proc.aname[0] %%proc.exe %%proc.aname[6] %%proc.args %%proc.sname", "event_codes": ["execve"]},
+  {"fields": "%%proc.name %%fd.name", "event_codes": ["openat"]},
+  {"name": "cmd", "fields": "%%proc.name %%proc.cmdline", "event_codes": ["execveat"]}]}}`
+
+// TestCExecMatchesGoPath: the C exec path (plugin/cparse.c) must render
+// and count exactly as the Go path. Two instances get the same random
+// process trees and exec events: one always in Go, one with the C path
+// turned on and off at random, so that a key counted by one path and then
+// the other must keep counting from where it was. Every field of every
+// profile must agree after every event. The trees include what the C
+// path must leave to Go (missing entries, threads that are not their
+// process's main thread, pid namespaces, leaders that must be searched
+// for) and what it must render itself (no parent, no leader, empty
+// container ids and argument lists).
+func TestCExecMatchesGoPath(t *testing.T) {
+	for _, mode := range []string{"conservative", "plain"} {
+		for _, g := range []host.Gen{host.Gen312, host.Gen35} {
+			t.Run(mode+"/"+g.Name, func(t *testing.T) { cexecMatchesGo(t, g, mode) })
+		}
+	}
+}
+
+func cexecMatchesGo(t *testing.T, g host.Gen, mode string) {
+	cfg := fmt.Sprintf(cexecConfig, mode)
+	withC, goOnly := openInit(t, g, cfg), openInit(t, g, cfg)
+	defer withC.Destroy()
+	defer goOnly.Destroy()
+	setC, err := cparseToggle(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setC(goOnly.StateHandle(), false)
+	cBefore := setC(withC.StateHandle(), true)
+
+	rng := rand.New(rand.NewPCG(7, uint64(len(mode))))
+	var fields []string
+	for i := 0; i < 5; i++ {
+		fields = append(fields, fmt.Sprintf("anomaly.count_min_sketch[%d]", i),
+			fmt.Sprintf("anomaly.count_min_sketch.profile[%d]", i))
+	}
+	fields = append(fields, "anomaly.count_min_sketch[cmd]", "anomaly.falco.duration_ns")
+	num, ts := uint64(0), uint64(1e9)
+	const events = 1500
+	for step := 0; step < events; step++ {
+		if step%6 == 0 {
+			threads := randomTree(rng, step%12 == 0)
+			for _, p := range []*host.Plugin{withC, goOnly} {
+				p.Threads().Clear()
+				for _, th := range threads {
+					if err := p.Threads().PutThread(th); err != nil {
+						t.Fatal(err)
+					}
+				}
+				num++
+				if err := p.Parse(tableChanged(), num); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		setC(withC.StateHandle(), rng.IntN(4) != 0)
+		num++
+		ts += uint64(rng.IntN(1000))
+		x := event.ExecEvent{TS: ts, Tid: int64(1 + rng.IntN(14)), Exe: pick(rng, names), Comm: pick(rng, names),
+			Args: randomArgs(rng)}
+		if rng.IntN(10) == 0 {
+			x.Res = -2
+		}
+		raw := event.EncodeExecve(x)
+		if rng.IntN(8) == 0 {
+			raw = event.EncodeExecveat(x)
+		}
+		for _, p := range []*host.Plugin{withC, goOnly} {
+			if err := p.Parse(raw, num); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, f := range fields {
+			a, aok, aerr := withC.Extract(raw, num, f)
+			b, bok, berr := goOnly.Extract(raw, num, f)
+			if aerr != nil || berr != nil {
+				t.Fatalf("step %d %s: %v / %v", step, f, aerr, berr)
+			}
+			if aok != bok || a.Text() != b.Text() {
+				t.Fatalf("step %d (tid %d, res %d) %s: C path %q (ok %v), Go path %q (ok %v)",
+					step, x.Tid, x.Res, f, a.Text(), aok, b.Text(), bok)
+			}
+		}
+	}
+	counted := setC(withC.StateHandle(), true) - cBefore
+	t.Logf("%d of %d exec events counted in C", counted, events)
+	if counted < events/4 {
+		t.Errorf("the C path counted %d of %d events, want a good share of those it was on for", counted, events)
+	}
+}
+
+var names = []string{"bash", "sh", "cat", "sshd", "systemd", "containerd-shim",
+	"a|b", "with space", "", strings.Repeat("long", 16)}
+
+func pick(rng *rand.Rand, from []string) string { return from[rng.IntN(len(from))] }
+
+func randomArgs(rng *rand.Rand) []string {
+	args := make([]string, rng.IntN(4))
+	for i := range args {
+		args[i] = pick(rng, []string{"-c", "echo hi", "", "/etc/passwd", "--option=value"})
+	}
+	return args
+}
+
+// randomTree returns a process tree over tids 1 to 14, main threads whose
+// parent is an older entry; a messy one also has missing entries, threads
+// of other processes, missing parents and leaders, and entries in a child
+// pid namespace.
+func randomTree(rng *rand.Rand, messy bool) []host.Thread {
+	odds := func(n int) bool { return messy && rng.IntN(n) == 0 }
+	ids := func(tid int64) int64 {
+		if !messy {
+			return 1 + rng.Int64N(max(tid, 1))
+		}
+		switch rng.IntN(10) {
+		case 0:
+			return -1
+		case 1:
+			return 0
+		case 2:
+			return 99 // no such entry
+		}
+		return 1 + rng.Int64N(max(tid, 1))
+	}
+	var out []host.Thread
+	for tid := int64(1); tid <= 14; tid++ {
+		if odds(8) {
+			continue
+		}
+		th := host.Thread{Tid: tid, Pid: tid, Ptid: 1 + rng.Int64N(tid), Comm: pick(rng, names),
+			Exe: pick(rng, names), ExePath: "/usr/bin/" + pick(rng, names), Tty: uint32(rng.IntN(3) * 34816),
+			Vtid: tid, Vpid: tid, Sid: ids(tid), Vpgid: ids(tid), Flags: 1 << 30}
+		if tid == 1 || odds(12) {
+			th.Ptid = []int64{0, -1, 77}[rng.IntN(3)]
+		}
+		if odds(6) { // a thread of an older process
+			th.Pid, th.Flags = 1+rng.Int64N(tid), 0
+		}
+		if odds(5) { // in a child pid namespace, by either sign, or unknown
+			switch rng.IntN(4) {
+			case 0:
+				th.Flags |= 1 << 29
+			case 1:
+				th.Flags |= 1 << 29
+				th.Vtid, th.Vpid = 1, 1
+			case 2:
+				th.Vtid, th.Vpid = 1, 1
+			case 3:
+				th.Vtid = -1
+			}
+		}
+		if rng.IntN(3) == 0 {
+			th.ContainerID = "0123456789ab"
+		}
+		th.Args = randomArgs(rng)
+		out = append(out, th)
+	}
+	return out
+}
