@@ -16,9 +16,10 @@ const cexecConfig = `{"count_min_sketch": {"enabled": true, "update_mode": "%s",
   {"fields": "%%container.id %%proc.name %%proc.aname[1] %%proc.aname[2] %%proc.aname[3] %%proc.exepath %%proc.tty %%proc.vpgid.name %%proc.sname",
    "event_codes": ["execve", "execveat"]},
   {"fields": "%%container.id %%proc.args", "event_codes": ["execve"]},
-  {"fields": "%%proc.pname %%proc.aname[0] %%proc.exe %%proc.aname[6] %%proc.args %%proc.sname", "event_codes": ["execve"]},
+  {"fields": "%%proc.pname %%proc.aname[0] %%proc.exe %%proc.aname[6] %%proc.args %%proc.sname %%proc.cmdline %%proc.exeline",
+   "event_codes": ["execve"]},
   {"fields": "%%proc.name %%fd.name", "event_codes": ["openat"]},
-  {"name": "cmd", "fields": "%%proc.name %%proc.cmdline", "event_codes": ["execveat"]}]}}`
+  {"name": "cmd", "fields": "%%proc.name %%proc.cwd", "event_codes": ["execveat"]}]}}`
 
 // TestCExecMatchesGoPath: the C exec path (plugin/cparse.c) must render
 // and count exactly as the Go path. Two instances get the same random

@@ -370,12 +370,16 @@ static int leader(const ad_prefetch_out *pf, int sid)
 	return l >= 0 ? l : W_BAIL;
 }
 
-/* A field's rendered value. */
-enum { V_NONE, V_STR, V_ARGS };
+/* A field's rendered value: a string, then, when sep is set, a space and
+ * the argument list with its NUL separators shown as spaces. n is the
+ * whole length. */
 typedef struct cval {
 	const char *s;
+	uint32_t sn;
+	uint32_t sep;
+	const char *list;
+	uint32_t ln;
 	uint32_t n;
-	uint32_t kind;
 	char num[12];
 } cval;
 
@@ -385,14 +389,33 @@ typedef struct cargs {
 	int ok;
 } cargs;
 
-static int str_member(const ad_prefetch_out *pf, int i, int s, cval *v)
+static void set_str(cval *v, const char *s, uint32_t n)
 {
-	if (!has(pf, i, AD_M_S(s)))
+	v->s = s;
+	v->sn = n;
+	v->n = n;
+}
+
+static int str_member(const ad_prefetch_out *pf, int i, int m, cval *v)
+{
+	if (!has(pf, i, AD_M_S(m)))
 		return 0;
-	v->kind = V_STR;
-	v->s = pf->outs[i].s[s];
-	v->n = pf->outs[i].slen[s];
+	set_str(v, pf->outs[i].s[m], pf->outs[i].slen[m]);
 	return 1;
+}
+
+/* with_list appends the args to v, after a space when sep: profile's
+ * args, cmdline and exeline. The list's last NUL ends it and is no
+ * separator. */
+static void with_list(cval *v, const cargs *a, int sep)
+{
+	uint32_t n = a->n;
+	if (n > 0 && a->p[n - 1] == 0)
+		n--;
+	v->sep = sep != 0;
+	v->list = a->p;
+	v->ln = n;
+	v->n = v->sn + v->sep + n;
 }
 
 /* resolve renders one field into v; it returns 0 to leave the event to
@@ -415,17 +438,11 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 	default:
 		return 0;
 	}
-	v->kind = V_NONE;
-	v->n = 0;
+	*v = (cval){.s = ""};
 	if (i == W_BAIL)
 		return 0;
-	if (i == W_NONE)
-		return 1;
-	if (i == W_EMPTY) {
-		v->kind = V_STR;
-		v->s = "";
-		return 1;
-	}
+	if (i == W_NONE || i == W_EMPTY)
+		return 1; /* no value, or "": an empty slot either way */
 	switch (op->val) {
 	case AD_VAL_COMM:
 		return str_member(pf, i, AD_S_COMM, v);
@@ -435,10 +452,8 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 		return str_member(pf, i, AD_S_EXEPATH, v);
 	case AD_VAL_CONTAINER:
 		/* A host without the member, or a failed read: no value. */
-		if (str_member(pf, i, AD_S_CONTAINER_ID, v) && v->n == 0) {
-			v->s = "host";
-			v->n = 4;
-		}
+		if (str_member(pf, i, AD_S_CONTAINER_ID, v) && v->n == 0)
+			set_str(v, "host", 4);
 		return 1;
 	case AD_VAL_TTY: {
 		if (!has(pf, i, AD_M_U32(AD_U32_TTY)))
@@ -449,23 +464,52 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 			*--q = (char)('0' + x % 10);
 			x /= 10;
 		} while (x != 0);
-		v->kind = V_STR;
-		v->s = q;
-		v->n = (uint32_t)(end - q);
+		set_str(v, q, (uint32_t)(end - q));
 		return 1;
 	}
 	case AD_VAL_ARGS:
+	case AD_VAL_CMDLINE:
+	case AD_VAL_EXELINE:
+		/* The exec'ing thread's args are the event's. */
 		if (i != 0 || !args->ok)
 			return 0;
-		v->kind = V_ARGS;
-		v->s = args->p;
-		v->n = args->n;
-		/* The list's last NUL ends it; it is no separator. */
-		if (v->n > 0 && v->s[v->n - 1] == 0)
-			v->n--;
+		if (op->val == AD_VAL_ARGS) {
+			with_list(v, args, 0);
+			return 1;
+		}
+		/* comm and a space and the args when there are any; exe, a
+		 * space, and the args, even none. */
+		if (op->val == AD_VAL_CMDLINE) {
+			if (!str_member(pf, i, AD_S_COMM, v))
+				return 0;
+			if (args->n > 0)
+				with_list(v, args, 1);
+			return 1;
+		}
+		if (!str_member(pf, i, AD_S_EXE, v))
+			return 0;
+		with_list(v, args, 1);
 		return 1;
 	}
 	return 0;
+}
+
+/* put writes v at dst and returns its length. */
+static uint32_t put(char *dst, const cval *v)
+{
+	uint32_t n = v->sn;
+	if (n > 0)
+		memcpy(dst, v->s, n);
+	if (v->sep)
+		dst[n++] = ' ';
+	if (v->ln > 0) {
+		memcpy(dst + n, v->list, v->ln);
+		for (uint32_t b = n; b < n + v->ln; b++)
+			if (dst[b] == 0)
+				dst[b] = ' ';
+		n += v->ln;
+	}
+	return n;
 }
 
 /* The most fields one exec event renders in C, over all its profiles. */
@@ -544,16 +588,9 @@ int ad_cexec_event(ad_handle *h, const abi_event_input *ev, int n)
 		char *key = area + off;
 		uint32_t len = 0;
 		for (uint32_t j = 0; j < c->nops; j++, nv++) {
-			const cval *v = &vals[nv];
 			if (j > 0)
 				key[len++] = 0;
-			if (v->n > 0)
-				memcpy(key + len, v->s, v->n);
-			if (v->kind == V_ARGS)
-				for (uint32_t b = len; b < len + v->n; b++)
-					if (key[b] == 0)
-						key[b] = ' ';
-			len += v->n;
+			len += put(key + len, &vals[nv]);
 		}
 		k->count = ad_cadd(c, ad_chash(c, (const uint8_t *)key, len));
 		k->what = AD_KNOWN_COUNT;

@@ -152,6 +152,8 @@ var cexecFields = map[string]cexecOp{
 	"proc.exe":        {C.AD_SEL_SELF, C.AD_VAL_EXE, false},
 	"proc.exepath":    {C.AD_SEL_SELF, C.AD_VAL_EXEPATH, false},
 	"proc.args":       {C.AD_SEL_SELF, C.AD_VAL_ARGS, false},
+	"proc.cmdline":    {C.AD_SEL_SELF, C.AD_VAL_CMDLINE, false},
+	"proc.exeline":    {C.AD_SEL_SELF, C.AD_VAL_EXELINE, false},
 	"proc.tty":        {C.AD_SEL_SELF, C.AD_VAL_TTY, false},
 	"container.id":    {C.AD_SEL_SELF, C.AD_VAL_CONTAINER, false},
 	"proc.pname":      {C.AD_SEL_ANCESTOR, C.AD_VAL_COMM, false},

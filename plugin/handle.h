@@ -62,6 +62,8 @@ enum {
 	AD_VAL_CONTAINER = 4, /* "host" for the empty id */
 	AD_VAL_TTY = 5,       /* decimal */
 	AD_VAL_ARGS = 6,      /* the exec event's args, joined by spaces */
+	AD_VAL_CMDLINE = 7,   /* comm, then a space and the args if any */
+	AD_VAL_EXELINE = 8,   /* exe, a space, the args */
 };
 typedef struct ad_cop {
 	uint8_t sel, val;
