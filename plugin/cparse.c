@@ -142,6 +142,39 @@ static int printable(const char *s, uint32_t n)
 	return 1;
 }
 
+/* known_role returns 1 for a profile the event counts; for the others it
+ * records in k that they have no value, or that Go must be asked. */
+static int known_role(ad_known *k, uint8_t role)
+{
+	if (role == AD_CP_COUNT)
+		return 1;
+	k->what = role == AD_CP_NONE ? AD_KNOWN_NONE : AD_KNOWN_NOTHING;
+	return 0;
+}
+
+/* count_key counts key in profile c and publishes it in k with its
+ * count. */
+static void count_key(const ad_cprof *c, ad_known *k, const char *key,
+		      uint32_t len)
+{
+	k->count = ad_cadd(c, ad_chash(c, (const uint8_t *)key, len));
+	k->what = AD_KNOWN_COUNT;
+	k->text = key;
+	k->text_len = len;
+}
+
+/* publish makes the handle answer the extractions of ev. */
+static void publish(ad_handle *h, const ad_cparse *cp,
+		    const abi_event_input *ev)
+{
+	const abi_event *e = ev->evt;
+	h->duration = e->ts >= cp->first_ts ? e->ts - cp->first_ts : 0;
+	h->evt = e;
+	h->evlen = e->len;
+	h->evtnum = ev->evtnum;
+	h->valid = 1;
+}
+
 /* ad_cparse_event counts ev in C when it can, publishing the answers for
  * the fast extraction path; it returns 0 to leave the event to Go, having
  * changed nothing. */
@@ -184,15 +217,8 @@ int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 	char *area = h->text_area;
 	uint64_t off = 0;
 	for (uint32_t i = 0; i < cp->nprof; i++) {
-		ad_known *k = &h->known[i];
-		if (plan[i] == AD_CP_NONE) {
-			k->what = AD_KNOWN_NONE;
+		if (!known_role(&h->known[i], plan[i]))
 			continue;
-		}
-		if (plan[i] != AD_CP_COUNT) {
-			k->what = AD_KNOWN_NOTHING;
-			continue;
-		}
 		const ad_cprof *c = &cp->prof[i];
 		const ad_pslot *s = &c->slots[(uint64_t)tid % AD_PSLOTS];
 		char *key = area + off;
@@ -200,18 +226,11 @@ int ad_cparse_event(ad_handle *h, const abi_event_input *ev,
 		key[s->n] = 0;
 		memcpy(key + s->n + 1, name, nlen);
 		uint32_t len = s->n + 1 + nlen;
-		k->count = ad_cadd(c, ad_chash(c, (const uint8_t *)key, len));
-		k->what = AD_KNOWN_COUNT;
-		k->text = key;
-		k->text_len = len;
+		count_key(c, &h->known[i], key, len);
 		off += len;
 		cp->counted++;
 	}
-	h->duration = e->ts >= cp->first_ts ? e->ts - cp->first_ts : 0;
-	h->evt = e;
-	h->evlen = e->len;
-	h->evtnum = ev->evtnum;
-	h->valid = 1;
+	publish(h, cp, ev);
 	cp->parsed++;
 	return 1;
 }
@@ -575,15 +594,8 @@ int ad_cexec_event(ad_handle *h, const abi_event_input *ev, int n)
 	uint64_t off = 0;
 	nv = 0;
 	for (uint32_t i = 0; i < cp->nprof; i++) {
-		ad_known *k = &h->known[i];
-		if (plan[i] == AD_CP_NONE) {
-			k->what = AD_KNOWN_NONE;
+		if (!known_role(&h->known[i], plan[i]))
 			continue;
-		}
-		if (plan[i] != AD_CP_COUNT) {
-			k->what = AD_KNOWN_NOTHING;
-			continue;
-		}
 		const ad_cprof *c = &cp->prof[i];
 		char *key = area + off;
 		uint32_t len = 0;
@@ -592,18 +604,11 @@ int ad_cexec_event(ad_handle *h, const abi_event_input *ev, int n)
 				key[len++] = 0;
 			len += put(key + len, &vals[nv]);
 		}
-		k->count = ad_cadd(c, ad_chash(c, (const uint8_t *)key, len));
-		k->what = AD_KNOWN_COUNT;
-		k->text = key;
-		k->text_len = len;
+		count_key(c, &h->known[i], key, len);
 		off += len;
 		cp->xcounted++;
 	}
-	h->duration = e->ts >= cp->first_ts ? e->ts - cp->first_ts : 0;
-	h->evt = e;
-	h->evlen = e->len;
-	h->evtnum = ev->evtnum;
-	h->valid = 1;
+	publish(h, cp, ev);
 	cp->xparsed++;
 	return 1;
 }
