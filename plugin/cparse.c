@@ -113,24 +113,34 @@ static uint64_t ad_cadd(const ad_cprof *c, uint64_t h)
 	return next;
 }
 
+/* param_at locates parameter i of e (i below its nparams, its length
+ * table inside the event) at *off, *len; data is where the parameters'
+ * bytes start. They may run past the event unless the caller checked
+ * every length (ev_data). */
+static void param_at(const abi_event *e, uint64_t data, uint32_t i,
+		     uint64_t *off, uint16_t *len)
+{
+	const uint8_t *p = (const uint8_t *)e + sizeof(abi_event);
+	*off = data;
+	for (uint32_t j = 0; j < i; j++) {
+		uint16_t l;
+		memcpy(&l, p + 2 * j, 2);
+		*off += l;
+	}
+	memcpy(len, p + 2 * i, 2);
+}
+
 /* param_i64 reads parameter i of e as an int64 (8 bytes long). */
 static int param_i64(const abi_event *e, uint32_t i, int64_t *v)
 {
-	const uint8_t *p = (const uint8_t *)e;
-	uint64_t hdr = sizeof(abi_event), nparams = e->nparams;
+	uint64_t hdr = sizeof(abi_event), nparams = e->nparams, off;
+	uint16_t l;
 	if (i >= nparams || e->len < hdr + 2 * nparams)
 		return 0;
-	uint64_t off = hdr + 2 * nparams;
-	for (uint32_t j = 0; j < i; j++) {
-		uint16_t l;
-		memcpy(&l, p + hdr + 2 * j, 2);
-		off += l;
-	}
-	uint16_t l;
-	memcpy(&l, p + hdr + 2 * i, 2);
+	param_at(e, hdr + 2 * nparams, i, &off, &l);
 	if (l != 8 || off + 8 > e->len)
 		return 0;
-	memcpy(v, p + off, 8);
+	memcpy(v, (const uint8_t *)e + off, 8);
 	return 1;
 }
 
@@ -267,22 +277,16 @@ static uint64_t ev_data(const abi_event *e)
 	return total <= len ? data : 0;
 }
 
-/* ev_param locates parameter i of a validated event. */
+/* ev_param locates parameter i of an event ev_data validated. */
 static int ev_param(const abi_event *e, uint64_t data, uint32_t i,
 		    const uint8_t **v, uint32_t *n)
 {
-	const uint8_t *p = (const uint8_t *)e;
-	uint64_t hdr = sizeof(abi_event), off = data;
+	uint64_t off;
+	uint16_t l;
 	if (i >= e->nparams)
 		return 0;
-	for (uint32_t j = 0; j < i; j++) {
-		uint16_t l;
-		memcpy(&l, p + hdr + 2 * j, 2);
-		off += l;
-	}
-	uint16_t l;
-	memcpy(&l, p + hdr + 2 * i, 2);
-	*v = p + off;
+	param_at(e, data, i, &off, &l);
+	*v = (const uint8_t *)e + off;
 	*n = l;
 	return 1;
 }
