@@ -15,7 +15,7 @@ import (
 const cexecConfig = `{"count_min_sketch": {"enabled": true, "update_mode": "%s", "behavior_profiles": [
   {"fields": "%%container.id %%proc.name %%proc.aname[1] %%proc.aname[2] %%proc.aname[3] %%proc.exepath %%proc.tty %%proc.vpgid.name %%proc.sname",
    "event_codes": ["execve", "execveat"]},
-  {"fields": "%%container.id %%proc.args", "event_codes": ["execve"]},
+  {"fields": "%%container.id %%proc.args %%user.uid %%group.gid %%user.loginuid %%thread.tid", "event_codes": ["execve"]},
   {"fields": "%%proc.pname %%proc.aname[0] %%proc.exe %%proc.aname[6] %%proc.args %%proc.sname %%proc.cmdline %%proc.exeline",
    "event_codes": ["execve"]},
   {"fields": "%%proc.name %%fd.name", "event_codes": ["openat"]},
@@ -175,6 +175,8 @@ func randomTree(rng *rand.Rand, messy bool) []host.Thread {
 		if rng.IntN(3) == 0 {
 			th.ContainerID = "0123456789ab"
 		}
+		th.UID, th.GID = uint32(rng.IntN(3)*1000), uint32(rng.IntN(2)*1000)
+		th.LoginUID = []uint32{0, 1000, 1<<32 - 1}[rng.IntN(3)]
 		th.Args = randomArgs(rng)
 		out = append(out, th)
 	}

@@ -80,7 +80,8 @@ func TestFixtureReplay(t *testing.T) {
 // cexecFields are the fields plugin/cparse.c renders on exec events.
 var cexecFields = map[string]bool{
 	"proc.name": true, "proc.exe": true, "proc.exepath": true, "proc.args": true,
-	"proc.cmdline": true, "proc.exeline": true,
+	"proc.cmdline": true, "proc.exeline": true, "user.uid": true, "group.gid": true,
+	"user.loginuid": true, "thread.tid": true,
 	"proc.tty": true, "container.id": true, "proc.pname": true, "proc.aname": true,
 	"proc.sname": true, "proc.vpgid.name": true,
 }

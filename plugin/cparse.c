@@ -403,7 +403,7 @@ typedef struct cval {
 	const char *list;
 	uint32_t ln;
 	uint32_t n;
-	char num[12];
+	char num[24];
 } cval;
 
 typedef struct cargs {
@@ -417,6 +417,17 @@ static void set_str(cval *v, const char *s, uint32_t n)
 	v->s = s;
 	v->sn = n;
 	v->n = n;
+}
+
+/* set_num renders x in decimal into v's own buffer. */
+static void set_num(cval *v, uint64_t x)
+{
+	char *end = v->num + sizeof(v->num), *q = end;
+	do {
+		*--q = (char)('0' + x % 10);
+		x /= 10;
+	} while (x != 0);
+	set_str(v, q, (uint32_t)(end - q));
 }
 
 static int str_member(const ad_prefetch_out *pf, int i, int m, cval *v)
@@ -478,18 +489,31 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 		if (str_member(pf, i, AD_S_CONTAINER_ID, v) && v->n == 0)
 			set_str(v, "host", 4);
 		return 1;
-	case AD_VAL_TTY: {
+	case AD_VAL_TTY:
 		if (!has(pf, i, AD_M_U32(AD_U32_TTY)))
 			return 0;
-		uint32_t x = pf->outs[i].u32[AD_U32_TTY];
-		char *end = v->num + sizeof(v->num), *q = end;
-		do {
-			*--q = (char)('0' + x % 10);
-			x /= 10;
-		} while (x != 0);
-		set_str(v, q, (uint32_t)(end - q));
+		set_num(v, pf->outs[i].u32[AD_U32_TTY]);
+		return 1;
+	case AD_VAL_UID:
+	case AD_VAL_GID:
+	case AD_VAL_LOGINUID: {
+		/* Members some hosts lack: a missing one has no value. */
+		int m = op->val == AD_VAL_UID   ? AD_U32_UID
+			: op->val == AD_VAL_GID ? AD_U32_GID
+						: AD_U32_LOGINUID;
+		if (!has(pf, i, AD_M_U32(m)))
+			return 1;
+		uint32_t x = pf->outs[i].u32[m];
+		if (m == AD_U32_LOGINUID && x == UINT32_MAX)
+			set_str(v, "-1", 2); /* unset */
+		else
+			set_num(v, x);
 		return 1;
 	}
+	case AD_VAL_TID:
+		/* The event's tid, which is the event thread's (above 0). */
+		set_num(v, (uint64_t)pf->tids[0]);
+		return 1;
 	case AD_VAL_ARGS:
 	case AD_VAL_CMDLINE:
 	case AD_VAL_EXELINE:

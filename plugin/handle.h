@@ -64,6 +64,10 @@ enum {
 	AD_VAL_ARGS = 6,      /* the exec event's args, joined by spaces */
 	AD_VAL_CMDLINE = 7,   /* comm, then a space and the args if any */
 	AD_VAL_EXELINE = 8,   /* exe, a space, the args */
+	AD_VAL_UID = 9,       /* decimal; no value when the host lacks it */
+	AD_VAL_GID = 10,      /* the same */
+	AD_VAL_LOGINUID = 11, /* the same, and -1 for unset */
+	AD_VAL_TID = 12,      /* the event's tid */
 };
 typedef struct ad_cop {
 	uint8_t sel, val;
