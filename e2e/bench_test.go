@@ -32,14 +32,10 @@ func path60(name string) string {
 func loadTree(tb testing.TB, p *host.Plugin) int64 {
 	tb.Helper()
 	put := func(tid, ptid int64, comm string, nargs int) {
-		args := make([]string, nargs)
-		for i := range args {
-			args[i] = fmt.Sprintf("--option-%02d=value", i)
-		}
 		th := host.Thread{
 			Tid: tid, Pid: tid, Ptid: ptid, Sid: 1000, Vtid: tid, Vpid: tid, Vpgid: tid, Pgid: tid,
 			Comm: comm, Exe: comm, ExePath: path60(comm), Cwd: "/srv/app/", Root: "/",
-			Flags: 1 << 30, Args: args, Env: []string{"HOME=/root", "PATH=/usr/bin:/bin"},
+			Flags: 1 << 30, Args: benchArgs(nargs), Env: []string{"HOME=/root", "PATH=/usr/bin:/bin"},
 			FDs: []host.FD{{Num: 3, Type: 1, Name: path60("data.db"), NameRaw: path60("data.db")}},
 		}
 		if err := p.Threads().PutThread(th); err != nil {
@@ -51,7 +47,7 @@ func loadTree(tb testing.TB, p *host.Plugin) int64 {
 	parent := int64(1)
 	for i, comm := range chain {
 		tid := int64(1000 + i)
-		put(tid, parent, comm, 5+2*i)
+		put(tid, parent, comm, leafArgs-2*(len(chain)-1-i))
 		parent = tid
 	}
 	for i := int64(0); i < 300; i++ {
@@ -60,13 +56,27 @@ func loadTree(tb testing.TB, p *host.Plugin) int64 {
 	return parent
 }
 
+// leafArgs is how many arguments the deepest process of the tree has (the
+// others have 5 to 17); its exec events carry the same list.
+const leafArgs = 19
+
+// benchArgs returns n arguments of about 17 bytes.
+func benchArgs(n int) []string {
+	args := make([]string, n)
+	for i := range args {
+		args[i] = fmt.Sprintf("--option-%02d=value", i)
+	}
+	return args
+}
+
 // BenchmarkPlugin measures the plugin through the C ABI, driven by the
 // in-repo host: per event, parse plus what a typical rule extracts (the
 // count in the condition, the count and the profile in the output), in
 // one host call per event (host.Batch). The figures include the host's own
 // work (building inputs, checking that every table entry was released,
 // its table emulation), so they bound the plugin's cost from above;
-// BenchmarkHostOnly measures that work with a plugin that does nothing. plugin-allocs/op counts heap allocations in the plugin's own Go
+// BenchmarkHostOnly measures that work with a plugin that does nothing.
+// plugin-allocs/op counts heap allocations in the plugin's own Go
 // runtime, which b.ReportAllocs cannot see; table-calls/op counts the
 // plugin's calls of the host's table reader, which cost the same kind of
 // time in libsinsp whatever this machine's speed.
@@ -132,7 +142,7 @@ func benchLibrary(b *testing.B, lib, prefix string) {
 			profile int
 		}{
 			{"execve", event.EncodeExecve(event.ExecEvent{TS: 1, Tid: tid, Pid: tid, Ptid: 1006,
-				Exe: "app", Args: []string{"--option-00=value"}, Comm: "app"}), 0},
+				Exe: "app", Args: benchArgs(leafArgs), Comm: "app"}), 0},
 			{"openat", event.EncodeOpenat(event.FileEvent{TS: 1, Tid: tid, FD: 3, DirFD: -100,
 				Path: path60("data.db")}), 1},
 			{"unsubscribed", event.Encode(1, tid, 7, event.PInt64(0)), -1},

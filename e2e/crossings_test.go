@@ -30,7 +30,7 @@ func TestOneCrossingPerEvent(t *testing.T) {
 	}
 	tid := loadTree(t, p)
 	execve := event.EncodeExecve(event.ExecEvent{TS: 1, Tid: tid, Pid: tid, Ptid: 1006, Comm: "app",
-		Args: []string{"--option-00=value"}})
+		Args: benchArgs(leafArgs)})
 	openat := event.EncodeOpenat(event.FileEvent{TS: 2, Tid: tid, FD: 3, DirFD: -100, Path: path60("data.db")})
 	events := []struct {
 		raw        []byte

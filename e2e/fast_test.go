@@ -39,6 +39,10 @@ func TestFastExtractMatchesGo(t *testing.T) {
 			Ptid: 1000, Exe: "cat", Comm: "cat"})},
 		{"openat", event.EncodeOpenat(event.FileEvent{TS: 30, Tid: 2000, FD: 3, DirFD: -100,
 			Path: "/etc/passwd"})},
+		// Bytes above 0x7f next to the NUL separators, for the
+		// word-at-a-time NUL-to-space copy.
+		{"openat non-ASCII", event.EncodeOpenat(event.FileEvent{TS: 35, Tid: 2000, FD: 4, DirFD: -100,
+			Path: "/tmp/\xff\x80\x7f\x01é/ü"})},
 		{"openat failed", event.EncodeOpenat(event.FileEvent{TS: 40, Tid: 2000, FD: -2, DirFD: -100,
 			Path: "/etc/shadow"})},
 		{"clone parent", event.EncodeClone(event.CloneEvent{TS: 50, Tid: 2000, Res: 2001, Pid: 2000,

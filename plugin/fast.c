@@ -63,21 +63,18 @@ static int copy_text(ad_handle *h, const ad_known *k)
 {
 	if (!ad_reserve(&h->str_area, &h->str_cap, (uint64_t)k->text_len + 1))
 		return 0;
-	/* Eight bytes at a time: a word without a zero byte is copied as is. */
-	const uint64_t ones = 0x0101010101010101ull;
-	const uint64_t highs = 0x8080808080808080ull;
+	/* Eight bytes at a time, without a branch per byte: t gets 0x80 in
+	 * exactly the zero bytes of w, and 0x80 >> 2 is a space. */
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
 	const char *src = k->text;
 	char *d = h->str_area;
 	uint32_t i = 0, n = k->text_len;
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
+		uint64_t w, t;
 		memcpy(&w, src + i, 8);
-		if (((w - ones) & ~w & highs) == 0) {
-			memcpy(d + i, &w, 8); /* no NUL among these eight */
-			continue;
-		}
-		for (uint32_t j = i; j < i + 8; j++)
-			d[j] = src[j] == 0 ? ' ' : src[j];
+		t = ~(((w & low7) + low7) | w | low7);
+		w |= t >> 2;
+		memcpy(d + i, &w, 8);
 	}
 	for (; i < n; i++)
 		d[i] = src[i] == 0 ? ' ' : src[i];

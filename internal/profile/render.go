@@ -60,21 +60,17 @@ func appendJoined(dst []byte, list string, sep byte) []byte {
 	return dst
 }
 
-// replaceZero replaces every NUL in b with sep. It tests eight bytes at a
-// time for a zero byte, so short entries cost no per-entry call and long
-// ones no per-byte branch.
+// replaceZero replaces every NUL in b with sep, eight bytes at a time and
+// without a branch per byte: z gets 0x80 in exactly the zero bytes of a
+// word (no carry crosses bytes), and z>>7 times sep puts sep there.
 func replaceZero(b []byte, sep byte) {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	const low7 = 0x7f7f7f7f7f7f7f7f
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-lo)&^x&hi == 0 {
-			continue
-		}
-		for j := i; j < i+8; j++ {
-			if b[j] == 0 {
-				b[j] = sep
-			}
+		z := ^((x&low7 + low7) | x | low7)
+		if z != 0 {
+			binary.LittleEndian.PutUint64(b[i:], x|(z>>7)*uint64(sep))
 		}
 	}
 	for ; i < len(b); i++ {
