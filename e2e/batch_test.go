@@ -36,6 +36,23 @@ func TestBatchMatchesCalls(t *testing.T) {
 				}
 			}
 		}
+		// An event no profile uses is never handed to the plugin, as
+		// in libsinsp.
+		before := b.Stats()
+		if err := b.Event(event.Encode(5000, 2000, 7, event.PInt64(0)), 4, batch); err != nil {
+			t.Fatal(err)
+		}
+		after := b.Stats()
+		if after.Parse != before.Parse || after.Extract != before.Extract ||
+			after.ParseSkipped != before.ParseSkipped+1 ||
+			after.ExtractSkipped != before.ExtractSkipped+uint64(len(fields)) {
+			t.Errorf("%s: an unsubscribed event: stats %+v, then %+v", g, before, after)
+		}
+		for i := range fields {
+			if _, ok := batch.Text(i); ok {
+				t.Errorf("%s: an unsubscribed event: field %d has a value", g, i)
+			}
+		}
 		batch.Close()
 		a.Destroy()
 		b.Destroy()

@@ -68,13 +68,23 @@ func (p *Plugin) Event(evt []byte, num uint64, b *Batch) error {
 	if err != nil {
 		return err
 	}
-	parse := p.info.Parsing && subscribed(p.parseTypes, typ)
+	parse := p.info.Parsing && p.parseSet.has(typ)
+	if parse {
+		p.stats.Parse++
+	} else if p.info.Parsing {
+		p.stats.ParseSkipped++
+	}
 	n := b.n
-	if !subscribed(p.extractTypes, typ) {
+	if !p.info.Extraction || !p.extractSet.has(typ) {
+		p.stats.ExtractSkipped += uint64(n)
 		n = 0
 	}
+	p.stats.Extract += uint64(n)
 	for i := n; i < b.n; i++ {
 		unsafe.Slice(b.reqs, b.n)[i].len = 0
+	}
+	if !parse && n == 0 {
+		return nil // libsinsp never hands the plugin this event
 	}
 	var rc C.abi_rc
 	if err := p.call("plugin_parse_event", func() {

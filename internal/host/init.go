@@ -141,6 +141,7 @@ func (p *Plugin) afterInit() error {
 	if p.info.Extraction {
 		if err := p.call("plugin_get_extract_event_types", func() {
 			p.extractTypes = p.c.eventTypes(symGetExtractTypes)
+			p.extractSet = newTypeSet(p.extractTypes)
 		}); err != nil {
 			return err
 		}
@@ -148,6 +149,7 @@ func (p *Plugin) afterInit() error {
 	if p.info.Parsing {
 		if err := p.call("plugin_get_parse_event_types", func() {
 			p.parseTypes = p.c.eventTypes(symGetParseTypes)
+			p.parseSet = newTypeSet(p.parseTypes)
 		}); err != nil {
 			return err
 		}

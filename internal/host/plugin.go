@@ -102,9 +102,12 @@ type Plugin struct {
 	leaked bool
 
 	parseTypes, extractTypes []uint16
-	threads                  *Table
-	logs                     []LogRecord
-	stats                    Stats
+	// parseSet and extractSet answer "subscribed?" in constant time, as
+	// libsinsp's own sets of event types do.
+	parseSet, extractSet *typeSet
+	threads              *Table
+	logs                 []LogRecord
+	stats                Stats
 }
 
 // Open loads the library at path and applies every load-time check
@@ -490,8 +493,23 @@ func checkEvent(evt []byte) (uint16, error) {
 	return binary.LittleEndian.Uint16(evt[20:22]), nil
 }
 
-func subscribed(types []uint16, t uint16) bool {
-	return types == nil || slices.Contains(types, t)
+// typeSet is a set of event types; nil holds every type (a plugin that
+// returns no list subscribes to all).
+type typeSet [1 << 16 / 64]uint64
+
+func newTypeSet(types []uint16) *typeSet {
+	if types == nil {
+		return nil
+	}
+	s := new(typeSet)
+	for _, t := range types {
+		s[t/64] |= 1 << (t % 64)
+	}
+	return s
+}
+
+func (s *typeSet) has(t uint16) bool {
+	return s == nil || s[t/64]&(1<<(t%64)) != 0
 }
 
 // Parse hands one event to plugin_parse_event, as libsinsp does after its
@@ -513,7 +531,7 @@ func (p *Plugin) Parse(evt []byte, num uint64) error {
 	if !p.info.Parsing {
 		return nil
 	}
-	if !subscribed(p.parseTypes, typ) {
+	if !p.parseSet.has(typ) {
 		p.stats.ParseSkipped++
 		return nil
 	}
@@ -665,7 +683,7 @@ func (p *Plugin) Extract(evt []byte, num uint64, field string) (Value,
 	if err != nil {
 		return Value{}, false, err
 	}
-	if !subscribed(p.extractTypes, typ) {
+	if !p.extractSet.has(typ) {
 		p.stats.ExtractSkipped++
 		return Value{}, false, nil
 	}
