@@ -104,24 +104,26 @@ func (inst *instance) setupCParse() {
 	execres := unsafe.Slice((*uint8)(unsafe.Pointer(cp.execres)), int(event.CodeCount))
 	execargs := unsafe.Slice((*uint8)(unsafe.Pointer(cp.execargs)), int(event.CodeCount))
 	plan := unsafe.Slice((*uint8)(unsafe.Pointer(cp.plan)), int(event.CodeCount)*n)
-	all := func(counted []int, ok []bool) bool {
-		for _, i := range counted {
-			if !ok[i] {
-				return false
-			}
-		}
-		return true
-	}
 	for code := uint16(0); code < event.CodeCount; code++ {
 		counted := det.CountedOn(code)
 		if len(counted) == 0 {
 			continue
 		}
+		// Every profile counted on code, with a value there (config
+		// checks make it so), and counted by the path.
+		all := func(ok []bool) bool {
+			for _, i := range counted {
+				if !ok[i] || !det.EvaluableOn(i, code) {
+					return false
+				}
+			}
+			return true
+		}
 		if lay, ok := event.FDLayoutOf(code); ok && lay.FD == lay.Res && lay.Res >= 0 && lay.Res <= 250 &&
-			!event.ChangesState(code) && all(counted, fileOK) {
+			!event.ChangesState(code) && all(fileOK) {
 			fdparam[code] = uint8(lay.Res + 1)
 		} else if lay, ok := event.ExecLayoutOf(code); ok && lay.Res <= 250 && lay.Args <= 250 &&
-			all(counted, execOK) {
+			all(execOK) {
 			execres[code], execargs[code] = uint8(lay.Res+1), uint8(lay.Args+1)
 		} else {
 			continue
