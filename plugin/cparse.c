@@ -5,9 +5,12 @@
 #include "handle.h"
 
 /*
- * The C counting path: the commonest event a plugin sees is a thread's
- * next file or socket event. When every profile counted on it keeps all
- * its fields but a last fd.name in the prefix cache (kept by the Go side,
+ * The C counting paths: a thread's next file or socket event (this part)
+ * and an exec (the C exec path, further down).
+ *
+ * The commonest event a plugin sees is a thread's next file or socket
+ * event. When every profile counted on it keeps all its fields but a
+ * last fd.name in the prefix cache (kept by the Go side,
  * detector/prefix.go), the key is that prefix, a NUL and the fd's name
  * from the host's fd table, and this file counts it without entering Go:
  * the same hash (sketch/hash.go) and update (sketch/sketch.go) on the
