@@ -10,12 +10,14 @@ import (
 	"github.com/falco-anomalydetection/anomalydetection/internal/host"
 )
 
-// cexecConfig has profiles the C exec path renders on execve (0 to 2),
-// one without a value there (3), and one that leaves execveat to Go (4).
+// cexecConfig has profiles the C exec path renders on execve (0 to 2, 1
+// with a reset timer), one without a value there (3), and one that leaves
+// execveat to Go (4).
 const cexecConfig = `{"count_min_sketch": {"enabled": true, "update_mode": "%s", "behavior_profiles": [
   {"fields": "%%container.id %%proc.name %%proc.aname[1] %%proc.aname[2] %%proc.aname[3] %%proc.exepath %%proc.tty %%proc.vpgid.name %%proc.sname",
    "event_codes": ["execve", "execveat"]},
-  {"fields": "%%container.id %%proc.args %%user.uid %%group.gid %%user.loginuid %%thread.tid", "event_codes": ["execve"]},
+  {"fields": "%%container.id %%proc.args %%user.uid %%group.gid %%user.loginuid %%thread.tid", "event_codes": ["execve"],
+   "reset_timer_ms": 101},
   {"fields": "%%proc.pname %%proc.aname[0] %%proc.exe %%proc.aname[6] %%proc.args %%proc.sname %%proc.cmdline %%proc.exeline",
    "event_codes": ["execve"]},
   {"fields": "%%proc.name %%fd.name", "event_codes": ["openat"]},
@@ -78,7 +80,7 @@ func cexecMatchesGo(t *testing.T, g host.Gen, mode string) {
 		}
 		setC(withC.StateHandle(), rng.IntN(4) != 0)
 		num++
-		ts += uint64(rng.IntN(1000))
+		ts += uint64(rng.IntN(20e6)) // 10 ms on average: profile 1's timer fires about every tenth event
 		x := event.ExecEvent{TS: ts, Tid: int64(1 + rng.IntN(14)), Exe: pick(rng, names), Comm: pick(rng, names),
 			Args: randomArgs(rng)}
 		if rng.IntN(10) == 0 {
@@ -181,4 +183,53 @@ func randomTree(rng *rand.Rand, messy bool) []host.Thread {
 		out = append(out, th)
 	}
 	return out
+}
+
+// TestResetTimerOnCPaths: a reset timer zeroes the sketch at the first
+// event at or after its end, whichever path would count that event. The
+// C paths leave that event to Go and count the ones before and after it.
+func TestResetTimerOnCPaths(t *testing.T) {
+	const cfg = `{"count_min_sketch": {"enabled": true, "behavior_profiles": [
+  {"fields": "%proc.name %fd.name", "event_codes": ["openat"], "reset_timer_ms": 101},
+  {"fields": "%proc.name %proc.pname", "event_codes": ["execve"], "reset_timer_ms": 101}]}}`
+	p := openInit(t, host.Gen312, cfg)
+	defer p.Destroy()
+	setC, err := cparseToggle(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newProc(t, p, 2000, "cat")
+	if err := p.Threads().PutFD(2000, host.FD{Num: 3, Type: 1, Name: "/etc/hosts"}); err != nil {
+		t.Fatal(err)
+	}
+	const ms = uint64(1e6)
+	start := uint64(1e12)
+	steps := []struct {
+		at   uint64 // ms after start
+		want string
+	}{{0, "1"}, {10, "2"}, {50, "3"}, {102, "1"}, {150, "2"}, {203, "1"}, {210, "2"}}
+	before := setC(p.StateHandle(), true)
+	num := uint64(0)
+	for _, kind := range []string{"openat", "execve"} {
+		for _, s := range steps {
+			num++
+			ts := start + s.at*ms
+			raw := event.EncodeOpenat(event.FileEvent{TS: ts, Tid: 2000, FD: 3, DirFD: -100, Path: "/etc/hosts"})
+			field := "anomaly.count_min_sketch[0]"
+			if kind == "execve" {
+				raw = event.EncodeExecve(event.ExecEvent{TS: ts, Tid: 2000, Pid: 2000, Ptid: 1000, Comm: "cat"})
+				field = "anomaly.count_min_sketch[1]"
+			}
+			if err := p.Parse(raw, num); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := extractText(t, p, raw, num, field); got != s.want {
+				t.Errorf("%s at +%d ms: count %s, want %s", kind, s.at, got, s.want)
+			}
+		}
+		start += uint64(len(steps)) * 1000 * ms // the next kind starts on a fresh period
+	}
+	if n := setC(p.StateHandle(), true) - before; n < 4 {
+		t.Errorf("the C paths counted %d of the events, want those between resets", n)
+	}
 }

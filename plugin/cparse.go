@@ -46,12 +46,16 @@ func (m *cmem) free() {
 // A file code qualifies when it is an fd event whose fd is its result
 // (the open family, accept), the host has fd tables, and every profile
 // counted on it keeps all its fields but a last fd.name in the prefix
-// cache, without a reset timer.
+// cache.
 //
 // An exec code qualifies when the C parse entry prefetches the walk for
 // it (the profiles walk the tree), the host keeps args itself (API 3.5
 // and later), and every profile counted on it is made of fields the exec
-// path renders (cexecOps), without a reset timer.
+// path renders (cexecOps).
+//
+// Reset timers need no exclusion: the C paths leave every event from the
+// earliest due reset on to Go (syncCParse), which zeroes the sketch and
+// moves the time on.
 func (inst *instance) setupCParse() {
 	det := inst.det
 	if inst.mem == nil {
@@ -77,9 +81,6 @@ func (inst *instance) setupCParse() {
 	fileOK, execOK := make([]bool, n), make([]bool, n)
 	for i := range profs {
 		d := det.CProfile(i)
-		if d.ResetTimer {
-			continue
-		}
 		profs[i] = C.ad_cprof{
 			cells: (*C.uint64_t)(unsafe.Pointer(unsafe.SliceData(d.Cells))),
 			rows:  C.uint32_t(d.Rows), cols: C.uint32_t(d.Cols),

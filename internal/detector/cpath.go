@@ -55,7 +55,6 @@ type CProfile struct {
 	Slots      unsafe.Pointer // the prefix cache: PrefixSlots slots, or nil
 	// FDNameTail says the key is the kept prefix, a NUL, then fd.name.
 	FDNameTail bool
-	ResetTimer bool
 	// Fields are the profile's fields, for the C exec path.
 	Fields []profile.FieldRef
 }
@@ -71,7 +70,6 @@ func (d *Detector) CProfile(i int) CProfile {
 		Plain: p.sk.Mode() == sketch.Plain, Key: key,
 		Slots:      unsafe.Pointer(p.slots),
 		FDNameTail: p.slots != nil && p.stateOnly == n-1 && p.plan.FieldText(n-1) == "fd.name",
-		ResetTimer: p.resetNS != 0,
 		Fields:     p.plan.Fields(),
 	}
 }
