@@ -36,13 +36,24 @@ const cexecConfig = `{"count_min_sketch": {"enabled": true, "update_mode": "%s",
 func TestCExecMatchesGoPath(t *testing.T) {
 	for _, mode := range []string{"conservative", "plain"} {
 		for _, g := range []host.Gen{host.Gen312, host.Gen35} {
-			t.Run(mode+"/"+g.Name, func(t *testing.T) { cexecMatchesGo(t, g, mode) })
+			t.Run(mode+"/"+g.Name, func(t *testing.T) {
+				cexecMatchesGo(t, g, fmt.Sprintf(cexecConfig, mode), 5, uint64(len(mode)))
+			})
 		}
 	}
+	// Profiles that walk nothing: the C parse entry reads the event
+	// thread alone, and the plugin tracks no state events.
+	t.Run("no walk", func(t *testing.T) {
+		cexecMatchesGo(t, host.Gen312, cexecFlatConfig, 2, 1)
+	})
 }
 
-func cexecMatchesGo(t *testing.T, g host.Gen, mode string) {
-	cfg := fmt.Sprintf(cexecConfig, mode)
+const cexecFlatConfig = `{"count_min_sketch": {"enabled": true, "behavior_profiles": [
+  {"fields": "%container.id %proc.cmdline %user.uid", "event_codes": ["execve", "execveat"]},
+  {"fields": "%proc.exepath %proc.exeline %thread.tid", "event_codes": ["execve"]}]}}`
+
+// cexecMatchesGo runs the comparison for cfg, which has nprof profiles.
+func cexecMatchesGo(t *testing.T, g host.Gen, cfg string, nprof int, seed uint64) {
 	withC, goOnly := openInit(t, g, cfg), openInit(t, g, cfg)
 	defer withC.Destroy()
 	defer goOnly.Destroy()
@@ -53,9 +64,9 @@ func cexecMatchesGo(t *testing.T, g host.Gen, mode string) {
 	setC(goOnly.StateHandle(), false)
 	cBefore := setC(withC.StateHandle(), true)
 
-	rng := rand.New(rand.NewPCG(7, uint64(len(mode))))
+	rng := rand.New(rand.NewPCG(7, seed))
 	var fields []string
-	for i := 0; i < 5; i++ {
+	for i := 0; i < nprof; i++ {
 		fields = append(fields, fmt.Sprintf("anomaly.count_min_sketch[%d]", i),
 			fmt.Sprintf("anomaly.count_min_sketch.profile[%d]", i))
 	}

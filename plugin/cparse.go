@@ -48,10 +48,10 @@ func (m *cmem) free() {
 // counted on it keeps all its fields but a last fd.name in the prefix
 // cache.
 //
-// An exec code qualifies when the C parse entry prefetches the walk for
-// it (the profiles walk the tree), the host keeps args itself (API 3.5
-// and later), and every profile counted on it is made of fields the exec
-// path renders (cexecOps).
+// An exec code qualifies when the host keeps args itself (API 3.5 and
+// later) and every profile counted on it is made of fields the exec path
+// renders (cexecOps), from what the C parse entry reads first (the event
+// thread and the walk).
 //
 // Reset timers need no exclusion: the C paths leave every event from the
 // earliest due reset on to Go (syncCParse), which zeroes the sketch and

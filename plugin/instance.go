@@ -220,8 +220,8 @@ func (inst *instance) init(in unsafe.Pointer) error {
 	if walks {
 		inst.state.UseEntryCache()
 		inst.h.ecache = inst.state.EntryCache()
-		inst.h.early = inst.state.Early()
 	}
+	inst.h.early = inst.state.Early()
 	inst.setTypes(det.Codes(), inst.caches || walks)
 	inst.setupCParse()
 	inst.log.Info("ready", "profiles", det.Profiles(), "event_codes", det.Codes())
@@ -244,6 +244,14 @@ func (inst *instance) setTypes(codes []uint16, state bool) {
 			route[c] |= C.AD_ROUTE_GO
 		}
 	}
+	// A counted code that changes state renders everything afresh: the
+	// event thread and its walk can be read before entering Go, or
+	// without it (the C exec path).
+	for _, c := range event.StateCodes() {
+		if route[c]&C.AD_ROUTE_GO != 0 {
+			route[c] |= C.AD_ROUTE_EARLY
+		}
+	}
 	parse := codes
 	if state {
 		// The codes that change the threads table are parsed too, in C
@@ -256,11 +264,6 @@ func (inst *instance) setTypes(codes []uint16, state bool) {
 				route[c] |= C.AD_ROUTE_CLONE
 			case "procexit":
 				route[c] |= C.AD_ROUTE_EXIT
-			}
-			// A counted code that changes state renders everything
-			// afresh: its walk can be read before entering Go.
-			if route[c]&C.AD_ROUTE_GO != 0 {
-				route[c] |= C.AD_ROUTE_EARLY
 			}
 		}
 		route[event.AsyncEventE] |= C.AD_ROUTE_CLEAR

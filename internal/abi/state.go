@@ -109,13 +109,10 @@ func (s *State) EntryCache() unsafe.Pointer { return unsafe.Pointer(s.ecache) }
 func (s *State) UseEntryCache() { s.useEC = true }
 
 // Early returns the description of the prefetch the plugin's C parse
-// entry may run before calling into Go (an ad_early in C memory), or nil
-// when the profiles walk nothing. Call it after Configure and
-// UseEntryCache.
+// entry may run before calling into Go (an ad_early in C memory): the
+// event thread, and the walk when the profiles walk the tree. Call it
+// after Configure and UseEntryCache.
 func (s *State) Early() unsafe.Pointer {
-	if !s.t.prefetch() {
-		return nil
-	}
 	if s.early == nil {
 		s.early = (*C.ad_early)(C.calloc(1, C.sizeof_ad_early))
 	}
