@@ -544,24 +544,6 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 	return 0;
 }
 
-/* nul_to_space copies n bytes from src to dst with every NUL made a
- * space, eight bytes at a time and without a branch per byte: t gets
- * 0x80 in exactly the zero bytes of w, and 0x80 >> 2 is a space. */
-static void nul_to_space(char *dst, const char *src, uint32_t n)
-{
-	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
-	uint32_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, t;
-		memcpy(&w, src + i, 8);
-		t = ~(((w & low7) + low7) | w | low7);
-		w |= t >> 2;
-		memcpy(dst + i, &w, 8);
-	}
-	for (; i < n; i++)
-		dst[i] = src[i] == 0 ? ' ' : src[i];
-}
-
 /* put writes v at dst and returns its length. */
 static uint32_t put(char *dst, const cval *v)
 {
@@ -570,7 +552,7 @@ static uint32_t put(char *dst, const cval *v)
 		memcpy(dst, v->s, n);
 	if (v->sep)
 		dst[n++] = ' ';
-	nul_to_space(dst + n, v->list, v->ln);
+	ad_nul_to_space(dst + n, v->list, v->ln);
 	return n + v->ln;
 }
 

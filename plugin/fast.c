@@ -39,10 +39,7 @@ static int profile_of(const ad_handle *h, const abi_extract_field *f,
 	return 1;
 }
 
-/* copy_text copies a known profile key into the extraction's own buffer
- * (the result must outlive the next parse, which rewrites text_area), in
- * display form: the NUL bytes between values become spaces, as in
- * profile.Display. Values never hold a NUL. */
+/* ad_reserve: see handle.h. */
 int ad_reserve(char **buf, uint32_t *cap, uint64_t need)
 {
 	if (need <= *cap)
@@ -59,26 +56,16 @@ int ad_reserve(char **buf, uint32_t *cap, uint64_t need)
 	return 1;
 }
 
+/* copy_text copies a known profile key into the extraction's own buffer
+ * (the result must outlive the next parse, which rewrites text_area), in
+ * display form: the NUL bytes between values become spaces, as in
+ * profile.Display. Values never hold a NUL. */
 static int copy_text(ad_handle *h, const ad_known *k)
 {
 	if (!ad_reserve(&h->str_area, &h->str_cap, (uint64_t)k->text_len + 1))
 		return 0;
-	/* Eight bytes at a time, without a branch per byte: t gets 0x80 in
-	 * exactly the zero bytes of w, and 0x80 >> 2 is a space. */
-	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
-	const char *src = k->text;
-	char *d = h->str_area;
-	uint32_t i = 0, n = k->text_len;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, t;
-		memcpy(&w, src + i, 8);
-		t = ~(((w & low7) + low7) | w | low7);
-		w |= t >> 2;
-		memcpy(d + i, &w, 8);
-	}
-	for (; i < n; i++)
-		d[i] = src[i] == 0 ? ' ' : src[i];
-	d[n] = 0;
+	ad_nul_to_space(h->str_area, k->text, k->text_len);
+	h->str_area[k->text_len] = 0;
 	h->res_str = h->str_area;
 	return 1;
 }
