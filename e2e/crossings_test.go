@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/falco-anomalydetection/anomalydetection/internal/event"
@@ -70,5 +71,63 @@ func TestOneCrossingPerEvent(t *testing.T) {
 			}
 		}
 		batch.Close()
+	}
+}
+
+// TestNoAllocationsPerEvent: once warm, the seed configuration's events
+// allocate nothing on the plugin's Go heap, whichever path counts them:
+// the execve (C exec path), the first openat after it (Go renders it
+// afresh) and the next one (C file path), each with a rule's
+// extractions. The calling OS thread is pinned, as Falco's event loop is,
+// so that the plugin's runtime does not set up a new thread mid-test.
+func TestNoAllocationsPerEvent(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	p := openInit(t, host.Gen312, seedConfig)
+	defer p.Destroy()
+	allocs, err := heapAllocs(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gocalls, err := goCalls(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := loadTree(t, p)
+	execve := event.EncodeExecve(event.ExecEvent{TS: 1, Tid: tid, Pid: tid, Ptid: 1006, Comm: "app",
+		Args: benchArgs(leafArgs)})
+	openat := event.EncodeOpenat(event.FileEvent{TS: 2, Tid: tid, FD: 3, DirFD: -100, Path: path60("data.db")})
+	batches := make([]*host.Batch, 2)
+	for i := range batches {
+		if batches[i], err = p.NewBatch(ruleFields(i)...); err != nil {
+			t.Fatal(err)
+		}
+		defer batches[i].Close()
+	}
+	num := uint64(10)
+	round := func() {
+		for _, ev := range []struct {
+			raw []byte
+			b   *host.Batch
+		}{{execve, batches[0]}, {openat, batches[1]}, {openat, batches[1]}} {
+			num++
+			if err := p.Event(ev.raw, num, ev.b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i := 0; i < 3; i++ {
+		round() // warm: caches, buffers, the runtime's thread
+	}
+	before, calls := allocs(), gocalls(p.StateHandle())
+	const rounds = 200
+	for i := 0; i < rounds; i++ {
+		round()
+	}
+	if n := allocs() - before; n != 0 {
+		t.Errorf("%d heap allocations in %d warm events", n, 3*rounds)
+	}
+	if n := gocalls(p.StateHandle()) - calls; n < rounds {
+		t.Errorf("%d calls into Go in %d rounds: the Go path was not measured", n, rounds)
 	}
 }

@@ -10,10 +10,6 @@ import (
 	"unsafe"
 )
 
-// allocSample reads the plugin runtime's count of heap allocations. The
-// plugin's Go runtime is its own, so a host's benchmarks cannot see the
-// plugin's allocations through their testing.B counters.
-var allocSample = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 
 // anomalydetection_heap_allocs returns how many heap objects the plugin has
 // allocated so far. It is not part of the plugin API (libsinsp never looks
@@ -23,8 +19,12 @@ var allocSample = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
 //export anomalydetection_heap_allocs
 func anomalydetection_heap_allocs() (n C.uint64_t) {
 	defer guard("heap_allocs", nil)
-	metrics.Read(allocSample)
-	return C.uint64_t(allocSample[0].Value.Uint64())
+	// ReadMemStats stops the world and gathers every thread's cached
+	// counts, tiny objects included; runtime/metrics would lag by up to a
+	// span of allocations.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return C.uint64_t(ms.Mallocs)
 }
 
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
