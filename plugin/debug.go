@@ -10,7 +10,6 @@ import (
 	"unsafe"
 )
 
-
 // anomalydetection_heap_allocs returns how many heap objects the plugin has
 // allocated so far. It is not part of the plugin API (libsinsp never looks
 // it up); the in-repo benchmarks use it to prove the event path allocates
