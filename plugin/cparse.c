@@ -305,10 +305,15 @@ enum {
 #define F_MAIN (1u << 30)
 #define F_CHILD_PIDNS (1u << 29)
 
+/* What one event's fields resolved so far: the ancestors 0..nanc-1, and
+ * the session and process-group leaders (lead_ok[k] once known), so that
+ * profiles sharing a field read the prefetch once. */
 typedef struct cwalk {
 	const ad_prefetch_out *pf;
 	int anc[AD_PREFETCH_DEPTH + 1];
 	int nanc;
+	int lead[2];
+	int lead_ok[2];
 } cwalk;
 
 /* has reports whether member m of prefetched entry i was read. */
@@ -469,9 +474,15 @@ static int resolve(cwalk *w, const cargs *args, const ad_cop *op, cval *v)
 		i = ancestor(w, op->depth);
 		break;
 	case AD_SEL_SID:
-	case AD_SEL_VPGID:
-		i = leader(pf, op->sel == AD_SEL_SID);
+	case AD_SEL_VPGID: {
+		int k = op->sel == AD_SEL_SID;
+		if (!w->lead_ok[k]) {
+			w->lead[k] = leader(pf, k);
+			w->lead_ok[k] = 1;
+		}
+		i = w->lead[k];
 		break;
+	}
 	default:
 		return 0;
 	}
