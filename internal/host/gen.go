@@ -13,6 +13,22 @@ func (v Version) String() string {
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
 }
 
+// serves says why v, the version libsinsp offers (called side in its
+// messages: "framework", "engine"), cannot serve a plugin that requires
+// req, by libsinsp's semver rule (same major, then at least the minor,
+// then at least the patch), or "" when it can.
+func (v Version) serves(req Version, side string) string {
+	switch {
+	case req.Major != v.Major:
+		return "major versions disagree"
+	case v.Minor < req.Minor:
+		return side + "'s minor is less than the requested one"
+	case v.Minor == req.Minor && v.Patch < req.Patch:
+		return side + "'s patch is less than the requested one"
+	}
+	return ""
+}
+
 // IsZero reports whether v is 0.0.0, which Gen uses for "absent".
 func (v Version) IsZero() bool { return v == Version{} }
 

@@ -187,15 +187,8 @@ func (p *Plugin) checkSchemaVersion() error {
 		return errorf(ErrSchemaVersion, "plugin %s provided an invalid "+
 			"required event schema version: '%s'", p.info.Name, req)
 	}
-	var why string
-	switch {
-	case v.Major != engine.Major:
-		why = "major versions disagree"
-	case engine.Minor < v.Minor:
-		why = "engine's minor is less than the requested one"
-	case engine.Minor == v.Minor && engine.Patch < v.Patch:
-		why = "engine's patch is less than the requested one"
-	default:
+	why := engine.serves(v, "engine")
+	if why == "" {
 		return nil
 	}
 	return errorf(ErrSchemaVersion, "plugin %s required event schema "+

@@ -237,15 +237,8 @@ func (p *Plugin) checkAPIVersion() error {
 	}
 	p.info.RequiredAPI = req
 	host := p.gen.API
-	var why string
-	switch {
-	case req.Major != host.Major:
-		why = "major versions disagree"
-	case host.Minor < req.Minor:
-		why = "framework's minor is less than the requested one"
-	case host.Minor == req.Minor && host.Patch < req.Patch:
-		why = "framework's patch is less than the requested one"
-	default:
+	why := host.serves(req, "framework")
+	if why == "" {
 		return nil
 	}
 	return errorf(ErrAPIVersion,

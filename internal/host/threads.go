@@ -259,17 +259,13 @@ func (t *Table) PutThread(th Thread) error {
 		return fmt.Errorf("host: out of memory")
 	}
 	for _, col := range threadColumns {
-		if f := schemaFind(t.threads, col.name); f != nil {
-			if err := setValue(e, f, col.get(&th)); err != nil {
-				return fmt.Errorf("thread %d: %w", th.Tid, err)
-			}
+		if err := setIfField(e, t.threads, col.name, col.get(&th)); err != nil {
+			return fmt.Errorf("thread %d: %w", th.Tid, err)
 		}
 	}
 	for name, v := range th.Extra {
-		if f := schemaFind(t.threads, name); f != nil {
-			if err := setValue(e, f, v); err != nil {
-				return fmt.Errorf("thread %d: %w", th.Tid, err)
-			}
+		if err := setIfField(e, t.threads, name, v); err != nil {
+			return fmt.Errorf("thread %d: %w", th.Tid, err)
 		}
 	}
 	if err := t.fillList(e, "args", th.Args); err != nil {
@@ -484,23 +480,28 @@ func (t *Table) putFD(e centry, fd FD) error {
 		if col.name == "type" && alias {
 			continue // libs 0.17: "type" is open_flags' storage
 		}
-		if f := schemaFind(t.fds, col.name); f != nil {
-			if err := setValue(fe, f, col.get(&fd)); err != nil {
-				return fmt.Errorf("fd %d: %w", fd.Num, err)
-			}
+		if err := setIfField(fe, t.fds, col.name, col.get(&fd)); err != nil {
+			return fmt.Errorf("fd %d: %w", fd.Num, err)
 		}
 	}
 	for name, v := range fd.Extra {
-		if f := schemaFind(t.fds, name); f != nil {
-			if err := setValue(fe, f, v); err != nil {
-				return fmt.Errorf("fd %d: %w", fd.Num, err)
-			}
+		if err := setIfField(fe, t.fds, name, v); err != nil {
+			return fmt.Errorf("fd %d: %w", fd.Num, err)
 		}
 	}
 	return nil
 }
 
 // setValue stores v in field f of entry e after a type check.
+// setIfField sets field name of entry e to v when schema s has that
+// field; a table of this generation without it ignores the value.
+func setIfField(e centry, s cschema, name string, v any) error {
+	if f := schemaFind(s, name); f != nil {
+		return setValue(e, f, v)
+	}
+	return nil
+}
+
 func setValue(e centry, f cfield, v any) error {
 	typ := fieldType(f)
 	switch typ {
