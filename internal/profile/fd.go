@@ -329,11 +329,7 @@ func fdName(c *Ctx, v *fdView, dst []byte) ([]byte, bool) {
 // socket tuple for accept and connect.
 func nullName(c *Ctx, v *fdView, dst []byte, raw bool) ([]byte, bool) {
 	if v.lay.Socket() {
-		t, ok := c.Ev.SockTuple(v.lay.Tuple)
-		if !ok {
-			return dst, false
-		}
-		return appendTupleName(dst, &t)
+		return tupleName(c, v, dst)
 	}
 
 	p, ok := eventPath(c, v)
@@ -350,15 +346,20 @@ func nullName(c *Ctx, v *fdView, dst []byte, raw bool) ([]byte, bool) {
 	return appendJoinPath(dst, fdCwd(c), false, p), true
 }
 
+// tupleName renders the event's socket tuple as libsinsp names a socket.
+func tupleName(c *Ctx, v *fdView, dst []byte) ([]byte, bool) {
+	t, ok := c.Ev.SockTuple(v.lay.Tuple)
+	if !ok {
+		return dst, false
+	}
+	return appendTupleName(dst, &t)
+}
+
 // paramName renders the name libsinsp's parser stores for a call that
 // succeeded, on a host without fd table.
 func paramName(c *Ctx, v *fdView, dst []byte) ([]byte, bool) {
 	if v.lay.Socket() {
-		t, ok := c.Ev.SockTuple(v.lay.Tuple)
-		if !ok {
-			return dst, false
-		}
-		return appendTupleName(dst, &t)
+		return tupleName(c, v, dst)
 	}
 
 	p, ok := eventPath(c, v)
