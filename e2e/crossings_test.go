@@ -119,13 +119,30 @@ func TestNoAllocationsPerEvent(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		round() // warm: caches, buffers, the runtime's thread
 	}
-	before, calls := allocs(), gocalls(p.StateHandle())
-	const rounds = 200
-	for i := 0; i < rounds; i++ {
-		round()
+	// A collection now (heapLive runs one) starts the runtime's
+	// collector workers, whose setup allocates, and leaves the pacer no
+	// reason to start a cycle during the measured rounds.
+	live, err := heapLive(lib)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n := allocs() - before; n != 0 {
-		t.Errorf("%d heap allocations in %d warm events", n, 3*rounds)
+	live()
+	// The reading itself stops the world and may, now and then, allocate
+	// once in the runtime (1 in about 50 readings here): a window passes
+	// when it shows no allocation, and one clean window of three is
+	// enough. An allocation on the event path shows in every window.
+	const rounds = 200
+	calls := gocalls(p.StateHandle())
+	least := ^uint64(0)
+	for w := 0; w < 3 && least != 0; w++ {
+		before := allocs()
+		for i := 0; i < rounds; i++ {
+			round()
+		}
+		least = min(least, allocs()-before)
+	}
+	if least != 0 {
+		t.Errorf("at least %d heap allocations in each window of %d warm events", least, 3*rounds)
 	}
 	if n := gocalls(p.StateHandle()) - calls; n < rounds {
 		t.Errorf("%d calls into Go in %d rounds: the Go path was not measured", n, rounds)
